@@ -1,0 +1,316 @@
+// Settings: CLI flags > KILN_* environment variables > kiln.yaml at the repo root > defaults.
+// resolveSettings is pure (text and env in, Settings out); loadSettings reads kiln.yaml.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import type { Env } from '../context.js';
+import { KilnError, type Problem, throwIfProblems } from '../errors.js';
+import type { BuilderName, Platform } from '../types.js';
+
+export const SETTINGS_FILE = 'kiln.yaml';
+
+export interface Settings {
+  /** Folder (relative to the repo root) holding one folder per project. */
+  projectsDir: string;
+  /** The list of projects a scheduled pipeline rebuilds. */
+  rebuildFile: string;
+  /** Globs (repo-relative) whose changes never rebuild anything, e.g. docs. */
+  ignore: string[];
+  /** Globs (repo-relative) whose changes rebuild every project, e.g. a shared folder. */
+  globalPaths: string[];
+  /** Image repository (`host/path`); one for all projects, or the prefix in per-project mode. */
+  registry: string;
+  repositoryMode: 'single' | 'per-project';
+  /** Runner tags per platform; values may reference CI variables, GitLab expands them. */
+  runnerTags: Record<Platform, string[]>;
+  builder: BuilderName;
+  images: { kaniko: string; buildah: string; kiln: string };
+  /** Placeholders: {project} {date} {shortsha} {sha} {pipeline}. */
+  tagTemplate: string;
+  cache: boolean;
+  cacheTtl: string;
+  compression: 'gzip' | 'zstd';
+  registryMirror: string;
+  /** Name of the CI variable holding a GitLab API token (last successful pipeline, schedules, notes). */
+  gitlabTokenVariable: string;
+  /** Name of the CI variable holding a token for private upstreams on other hosts. */
+  upstreamTokenVariable: string;
+  /** What merge-request pipelines do: plan and validate only, or also build (never release tags). */
+  mergeRequests: 'plan' | 'build';
+  /** Talk plain HTTP to the registry (local registries in tests and demos). */
+  insecureRegistry: boolean;
+  awsRegion: string;
+}
+
+/** Pinned default images. Kaniko: the maintained fork (Google's original is archived). */
+export const DEFAULT_IMAGES = {
+  kaniko: 'martizih/kaniko:v1.28.3-debug',
+  buildah: 'quay.io/buildah/stable:v1.42.0',
+  kiln: 'registry.gitlab.com/kiln-ci/kiln:0.1.0',
+} as const;
+
+export const DEFAULT_SETTINGS: Settings = {
+  projectsDir: 'projects',
+  rebuildFile: 'rebuild-weekly.txt',
+  ignore: ['**/*.md'],
+  globalPaths: [],
+  registry: '',
+  repositoryMode: 'single',
+  runnerTags: { 'linux/amd64': ['$CICD_TAG_AMD64'], 'linux/arm64': ['$CICD_TAG_ARM64'] },
+  builder: 'kaniko',
+  images: { ...DEFAULT_IMAGES },
+  tagTemplate: '{project}-{date}-{shortsha}',
+  cache: true,
+  cacheTtl: '168h',
+  compression: 'gzip',
+  registryMirror: '',
+  gitlabTokenVariable: 'KILN_GITLAB_TOKEN',
+  upstreamTokenVariable: '',
+  mergeRequests: 'plan',
+  insecureRegistry: false,
+  awsRegion: '',
+};
+
+const list = z.array(z.string());
+const fileSchema = z
+  .object({
+    projects_dir: z.string().min(1),
+    rebuild_file: z.string().min(1),
+    ignore: list,
+    global_paths: list,
+    registry: z.string(),
+    repository_mode: z.enum(['single', 'per-project']),
+    runner_tags: z.record(z.string(), z.union([z.string(), list])),
+    builder: z.enum(['kaniko', 'buildah']),
+    images: z.object({ kaniko: z.string(), buildah: z.string(), kiln: z.string() }).partial().strict(),
+    tag_template: z.string().min(1),
+    cache: z.boolean(),
+    cache_ttl: z.string(),
+    compression: z.enum(['gzip', 'zstd']),
+    registry_mirror: z.string(),
+    gitlab_token_variable: z.string(),
+    upstream_token_variable: z.string(),
+    merge_requests: z.enum(['plan', 'build']),
+    insecure_registry: z.boolean(),
+    aws_region: z.string(),
+  })
+  .partial()
+  .strict();
+
+export type SettingsFile = z.infer<typeof fileSchema>;
+
+/** Settings as strings, the shape of KILN_* variables and CLI flags (component inputs arrive this way). */
+export type RawSettings = Partial<Record<keyof typeof ENV_NAMES, string>>;
+
+/** Each setting's environment variable; the GitLab component passes its inputs as these. */
+export const ENV_NAMES = {
+  projectsDir: 'KILN_PROJECTS_DIR',
+  rebuildFile: 'KILN_REBUILD_FILE',
+  ignore: 'KILN_IGNORE',
+  globalPaths: 'KILN_GLOBAL_PATHS',
+  registry: 'KILN_REGISTRY',
+  repositoryMode: 'KILN_REPOSITORY_MODE',
+  runnerTags: 'KILN_RUNNER_TAGS',
+  builder: 'KILN_BUILDER',
+  kanikoImage: 'KILN_KANIKO_IMAGE',
+  buildahImage: 'KILN_BUILDAH_IMAGE',
+  kilnImage: 'KILN_IMAGE',
+  tagTemplate: 'KILN_TAG_TEMPLATE',
+  cache: 'KILN_CACHE',
+  cacheTtl: 'KILN_CACHE_TTL',
+  compression: 'KILN_COMPRESSION',
+  registryMirror: 'KILN_REGISTRY_MIRROR',
+  gitlabTokenVariable: 'KILN_GITLAB_TOKEN_VARIABLE',
+  upstreamTokenVariable: 'KILN_UPSTREAM_TOKEN_VARIABLE',
+  mergeRequests: 'KILN_MERGE_REQUESTS',
+  insecureRegistry: 'KILN_INSECURE_REGISTRY',
+  awsRegion: 'KILN_AWS_REGION',
+} as const;
+
+/** `a, b ,c` → ['a','b','c']; also accepts newlines (multi-line component inputs). */
+export function splitList(value: string): string[] {
+  return value
+    .split(/[,\n]/)
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+/** `linux/amd64=tag-a,tag-b;linux/arm64=tag-c` → { 'linux/amd64': ['tag-a','tag-b'], … } */
+export function parseRunnerTags(value: string, problems: Problem[], field: string): Record<Platform, string[]> {
+  const result: Record<Platform, string[]> = {};
+  for (const entry of value.split(/[;\n]/).map((e) => e.trim())) {
+    if (!entry) continue;
+    const eq = entry.indexOf('=');
+    if (eq <= 0) {
+      problems.push({
+        field,
+        message: `"${entry}" is not platform=tags`,
+        hint: 'write linux/amd64=my-amd64-tag;linux/arm64=my-arm64-tag',
+      });
+      continue;
+    }
+    result[entry.slice(0, eq).trim()] = splitList(entry.slice(eq + 1));
+  }
+  return result;
+}
+
+function parseBoolean(value: string, problems: Problem[], field: string): boolean | undefined {
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off', ''].includes(v)) return false;
+  problems.push({ field, message: `"${value}" is not a boolean`, hint: 'use true or false' });
+  return undefined;
+}
+
+function oneOf<T extends string>(
+  value: string,
+  options: readonly T[],
+  problems: Problem[],
+  field: string,
+): T | undefined {
+  if ((options as readonly string[]).includes(value)) return value as T;
+  problems.push({ field, message: `"${value}" is not one of ${options.join(', ')}` });
+  return undefined;
+}
+
+/** Applies raw string settings (flags or env) on top of `base`; problems name `field`. */
+function applyRaw(base: Settings, raw: RawSettings, problems: Problem[], origin: (key: string) => string): Settings {
+  const s: Settings = { ...base, images: { ...base.images } };
+  for (const [key, value] of Object.entries(raw) as [keyof RawSettings, string | undefined][]) {
+    if (value === undefined) continue;
+    const field = origin(key);
+    switch (key) {
+      case 'ignore':
+      case 'globalPaths':
+        s[key] = splitList(value);
+        break;
+      case 'runnerTags':
+        s.runnerTags = parseRunnerTags(value, problems, field);
+        break;
+      case 'repositoryMode':
+        s.repositoryMode = oneOf(value, ['single', 'per-project'] as const, problems, field) ?? s.repositoryMode;
+        break;
+      case 'builder':
+        s.builder = oneOf(value, ['kaniko', 'buildah'] as const, problems, field) ?? s.builder;
+        break;
+      case 'compression':
+        s.compression = oneOf(value, ['gzip', 'zstd'] as const, problems, field) ?? s.compression;
+        break;
+      case 'mergeRequests':
+        s.mergeRequests = oneOf(value, ['plan', 'build'] as const, problems, field) ?? s.mergeRequests;
+        break;
+      case 'cache':
+      case 'insecureRegistry':
+        s[key] = parseBoolean(value, problems, field) ?? s[key];
+        break;
+      case 'kanikoImage':
+        s.images.kaniko = value;
+        break;
+      case 'buildahImage':
+        s.images.buildah = value;
+        break;
+      case 'kilnImage':
+        s.images.kiln = value;
+        break;
+      default:
+        s[key] = value;
+    }
+  }
+  return s;
+}
+
+function applyFile(base: Settings, file: SettingsFile): Settings {
+  const s: Settings = { ...base, images: { ...base.images, ...file.images } };
+  if (file.projects_dir !== undefined) s.projectsDir = file.projects_dir;
+  if (file.rebuild_file !== undefined) s.rebuildFile = file.rebuild_file;
+  if (file.ignore !== undefined) s.ignore = file.ignore;
+  if (file.global_paths !== undefined) s.globalPaths = file.global_paths;
+  if (file.registry !== undefined) s.registry = file.registry;
+  if (file.repository_mode !== undefined) s.repositoryMode = file.repository_mode;
+  if (file.runner_tags !== undefined) {
+    s.runnerTags = Object.fromEntries(
+      Object.entries(file.runner_tags).map(([p, tags]) => [p, typeof tags === 'string' ? [tags] : tags]),
+    );
+  }
+  if (file.builder !== undefined) s.builder = file.builder;
+  if (file.tag_template !== undefined) s.tagTemplate = file.tag_template;
+  if (file.cache !== undefined) s.cache = file.cache;
+  if (file.cache_ttl !== undefined) s.cacheTtl = file.cache_ttl;
+  if (file.compression !== undefined) s.compression = file.compression;
+  if (file.registry_mirror !== undefined) s.registryMirror = file.registry_mirror;
+  if (file.gitlab_token_variable !== undefined) s.gitlabTokenVariable = file.gitlab_token_variable;
+  if (file.upstream_token_variable !== undefined) s.upstreamTokenVariable = file.upstream_token_variable;
+  if (file.merge_requests !== undefined) s.mergeRequests = file.merge_requests;
+  if (file.insecure_registry !== undefined) s.insecureRegistry = file.insecure_registry;
+  if (file.aws_region !== undefined) s.awsRegion = file.aws_region;
+  return s;
+}
+
+export interface ResolveSettingsInput {
+  flags?: RawSettings;
+  env?: Env;
+  /** Contents of kiln.yaml, when the file exists. */
+  fileText?: string;
+  file?: string;
+}
+
+/** Pure: merges defaults < kiln.yaml < KILN_* env < flags. Throws one error listing every problem. */
+export function resolveSettings(input: ResolveSettingsInput): Settings {
+  const problems: Problem[] = [];
+  const file = input.file ?? SETTINGS_FILE;
+  let settings: Settings = { ...DEFAULT_SETTINGS, images: { ...DEFAULT_SETTINGS.images } };
+
+  // The registry defaults to ECR_REGISTRY, the variable kaniko-builder pipelines already define.
+  const ecrRegistry = input.env?.['ECR_REGISTRY'];
+  if (ecrRegistry) settings.registry = ecrRegistry;
+
+  if (input.fileText !== undefined) {
+    const doc = parseDocument(input.fileText, { prettyErrors: false });
+    for (const error of doc.errors) {
+      problems.push({ file, line: error.linePos?.[0].line, col: error.linePos?.[0].col, message: error.message });
+    }
+    const parsed = fileSchema.safeParse(doc.toJS() ?? {});
+    if (parsed.success) settings = applyFile(settings, parsed.data);
+    else {
+      for (const issue of parsed.error.issues) {
+        problems.push({ file, field: issue.path.join('.') || undefined, message: issue.message });
+      }
+    }
+  }
+
+  const env = input.env ?? {};
+  const fromEnv: RawSettings = {};
+  for (const [key, name] of Object.entries(ENV_NAMES) as [keyof RawSettings, string][]) {
+    const value = env[name];
+    if (value !== undefined) fromEnv[key] = value;
+  }
+  settings = applyRaw(settings, fromEnv, problems, (key) => ENV_NAMES[key as keyof RawSettings]);
+  settings = applyRaw(settings, input.flags ?? {}, problems, (key) => `--${kebab(key)}`);
+
+  throwIfProblems('SETTINGS_INVALID', 'invalid settings', problems);
+  return settings;
+}
+
+function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** Reads kiln.yaml (if present) from the repo root and resolves settings. */
+export async function loadSettings(options: { root: string; env: Env; flags?: RawSettings }): Promise<Settings> {
+  const file = path.join(options.root, SETTINGS_FILE);
+  let fileText: string | undefined;
+  try {
+    fileText = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new KilnError('SETTINGS_INVALID', `cannot read ${file}`, { cause: error });
+    }
+  }
+  return resolveSettings({
+    env: options.env,
+    file: SETTINGS_FILE,
+    ...(options.flags ? { flags: options.flags } : {}),
+    ...(fileText !== undefined ? { fileText } : {}),
+  });
+}
