@@ -68,3 +68,56 @@ export interface Selection {
   /** What kiln decided along the way (fallbacks, deepening), for the job log. */
   notes: string[];
 }
+
+/** Everything one per-architecture build job needs; builders turn it into a job script. */
+export interface BuildJobSpec {
+  project: string;
+  platform: Platform;
+  /** Tag suffix for the platform: `amd64`, `arm64`, `arm-v7`. */
+  arch: string;
+  source:
+    | { kind: 'git'; url: string; ref: string; sha: string }
+    /** The project's own folder in the monorepo checkout (use_local_context). */
+    | { kind: 'local'; dir: string };
+  /** Context sub-path inside the source, `.` for its root. */
+  contextPath: string;
+  /** Dockerfile path relative to the context. */
+  dockerfile: string;
+  /** Empty = the last stage. */
+  target: string;
+  /** Values may reference CI variables (`${ECR_REGISTRY}`); the job's shell expands only those. */
+  buildArgs: BuildArg[];
+  /** Full reference the job pushes: `<repository>:<tag>-<arch>`. */
+  destination: string;
+  /** Per-architecture layer-cache repository; undefined when the cache is off. */
+  cacheRepository?: string;
+  cacheTtl: string;
+  /** Where the job writes the pushed manifest digest (an artifact for the manifest job). */
+  digestFile: string;
+  /** OCI labels (`org.opencontainers.image.*`). */
+  labels: Record<string, string>;
+  compression: 'gzip' | 'zstd';
+  registryMirror?: string;
+  insecureRegistry: boolean;
+}
+
+/** What `kiln manifest --project NAME` needs; rendered into the manifest job, read back there. */
+export interface ManifestSpec {
+  project: string;
+  /** `host[:port]/path` of the image repository. */
+  repository: string;
+  /** Default tag first, then the additional tags (complete tag strings). */
+  tags: string[];
+  children: {
+    platform: Platform;
+    arch: string;
+    /** The per-architecture tag the build job pushed. */
+    tag: string;
+    /** Path of the digest file the build job left as an artifact. */
+    digestFile: string;
+  }[];
+  upstream?: { repo: string; ref: string; sha: string };
+  /** Pipeline creation time (ISO 8601); floating tags never move to an older one. */
+  created: string;
+  insecureRegistry: boolean;
+}
