@@ -266,7 +266,7 @@ export function resolveSettings(input: ResolveSettingsInput): Settings {
   if (ecrRegistry) settings.registry = ecrRegistry;
 
   if (input.fileText !== undefined) {
-    const doc = parseDocument(input.fileText, { prettyErrors: false });
+    const doc = parseDocument(input.fileText);
     for (const error of doc.errors) {
       problems.push({ file, line: error.linePos?.[0].line, col: error.linePos?.[0].col, message: error.message });
     }

@@ -1,0 +1,117 @@
+import { describe, expect, test } from 'vitest';
+import { DEFAULT_SETTINGS, parseRunnerTags, resolveSettings, splitList } from '../../src/config/settings.js';
+import { KilnError, type Problem } from '../../src/errors.js';
+
+describe('resolveSettings precedence: flags > KILN_* env > kiln.yaml > defaults', () => {
+  const fileText = 'builder: buildah\ncache: false\nregistry: file.example/images\n';
+
+  test('defaults when nothing is given', () => {
+    expect(resolveSettings({})).toEqual(DEFAULT_SETTINGS);
+  });
+
+  test('kiln.yaml overrides defaults', () => {
+    const s = resolveSettings({ fileText });
+    expect(s.builder).toBe('buildah');
+    expect(s.cache).toBe(false);
+    expect(s.registry).toBe('file.example/images');
+  });
+
+  test('KILN_* env overrides kiln.yaml', () => {
+    const s = resolveSettings({ fileText, env: { KILN_BUILDER: 'kaniko', KILN_REGISTRY: 'env.example/x' } });
+    expect(s.builder).toBe('kaniko');
+    expect(s.registry).toBe('env.example/x');
+    expect(s.cache).toBe(false);
+  });
+
+  test('flags override env', () => {
+    const s = resolveSettings({ fileText, env: { KILN_BUILDER: 'kaniko' }, flags: { builder: 'buildah' } });
+    expect(s.builder).toBe('buildah');
+  });
+
+  test('ECR_REGISTRY is the default registry, KILN_REGISTRY wins over it', () => {
+    expect(resolveSettings({ env: { ECR_REGISTRY: '1.dkr.ecr.eu-west-1.amazonaws.com/img' } }).registry).toBe(
+      '1.dkr.ecr.eu-west-1.amazonaws.com/img',
+    );
+    expect(resolveSettings({ env: { ECR_REGISTRY: 'a/b', KILN_REGISTRY: 'c/d' } }).registry).toBe('c/d');
+  });
+
+  test('component-style string inputs are parsed', () => {
+    const s = resolveSettings({
+      env: {
+        KILN_RUNNER_TAGS: 'linux/amd64=fast-amd64,docker;linux/arm64=graviton',
+        KILN_IGNORE: '**/*.md, docs/**',
+        KILN_CACHE: 'false',
+        KILN_KANIKO_IMAGE: 'example/kaniko:v1',
+      },
+    });
+    expect(s.runnerTags).toEqual({ 'linux/amd64': ['fast-amd64', 'docker'], 'linux/arm64': ['graviton'] });
+    expect(s.ignore).toEqual(['**/*.md', 'docs/**']);
+    expect(s.cache).toBe(false);
+    expect(s.images.kaniko).toBe('example/kaniko:v1');
+    expect(s.images.buildah).toBe(DEFAULT_SETTINGS.images.buildah);
+  });
+});
+
+describe('resolveSettings reports every problem at once', () => {
+  test.each([
+    [{ KILN_BUILDER: 'docker' }, 'KILN_BUILDER', 'not one of kaniko, buildah'],
+    [{ KILN_CACHE: 'maybe' }, 'KILN_CACHE', 'not a boolean'],
+    [{ KILN_REPOSITORY_MODE: 'many' }, 'KILN_REPOSITORY_MODE', 'not one of single, per-project'],
+    [{ KILN_RUNNER_TAGS: 'linux/amd64' }, 'KILN_RUNNER_TAGS', 'is not platform=tags'],
+  ])('%j → %s', (env, field, message) => {
+    try {
+      resolveSettings({ env });
+      expect.unreachable('should throw');
+    } catch (error) {
+      expect(error).toBeInstanceOf(KilnError);
+      const problem = (error as KilnError).problems[0];
+      expect(problem?.field).toBe(field);
+      expect(problem?.message).toContain(message);
+    }
+  });
+
+  test('two bad variables → two problems', () => {
+    const error = (() => {
+      try {
+        resolveSettings({ env: { KILN_BUILDER: 'x', KILN_CACHE: 'y' } });
+      } catch (e) {
+        return e as KilnError;
+      }
+    })();
+    expect(error?.problems).toHaveLength(2);
+  });
+
+  test('unknown kiln.yaml key is reported with the file', () => {
+    try {
+      resolveSettings({ fileText: 'bilder: kaniko\n' });
+      expect.unreachable('should throw');
+    } catch (error) {
+      const problem = (error as KilnError).problems[0];
+      expect(problem?.file).toBe('kiln.yaml');
+      expect(problem?.message).toMatch(/bilder/);
+    }
+  });
+
+  test('malformed kiln.yaml carries line and column', () => {
+    try {
+      resolveSettings({ fileText: 'cache: true\nbuilder: [kaniko\n' });
+      expect.unreachable('should throw');
+    } catch (error) {
+      const problem = (error as KilnError).problems[0];
+      expect(problem?.line).toBeGreaterThanOrEqual(2);
+    }
+  });
+});
+
+describe('list helpers', () => {
+  test('splitList trims and drops empties', () => {
+    expect(splitList(' a, b ,,c\n d ')).toEqual(['a', 'b', 'c', 'd']);
+  });
+  test('parseRunnerTags keeps variable references for GitLab to expand', () => {
+    const problems: Problem[] = [];
+    expect(parseRunnerTags('linux/amd64=$CICD_TAG_AMD64', problems, 'x')).toEqual({
+      'linux/amd64': ['$CICD_TAG_AMD64'],
+    });
+    expect(problems).toEqual([]);
+  });
+});
