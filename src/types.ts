@@ -28,6 +28,13 @@ export interface BuildConfig {
   depends_on: string[];
   /** kiln addition: per-project builder override. */
   builder?: BuilderName;
+  /**
+   * kiln addition (only with use_local_context): `project` = the project folder is the build
+   * context (kaniko-builder's behaviour); `repository` = the repository root is.
+   */
+  local_context: 'project' | 'repository';
+  /** kiln addition: extra repo-relative globs whose changes select this project. */
+  watch_paths: string[];
 }
 
 export interface Project {
