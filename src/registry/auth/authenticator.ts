@@ -1,0 +1,88 @@
+// Answers a registry's 401 challenge, per host: Basic with the credentials, or the Bearer token
+// dance (GET realm?service=…&scope=…, with Basic credentials if any, anonymous otherwise).
+// Tokens are cached per scope; requests before the first 401 go out anonymously, as docker does.
+// https://distribution.github.io/distribution/spec/auth/token/
+import { KilnError } from '../../errors.js';
+import type { Logger } from '../../log.js';
+import { type Challenge, parseChallenge } from './challenge.js';
+import type { Credentials } from './credentials.js';
+
+export interface Authenticator {
+  /** The Authorization header to send for `scope`, if one is known. */
+  header(scope: string): string | undefined;
+  /** Learns from a 401; returns true when a retry with new credentials is worth it. */
+  challenge(wwwAuthenticate: string | null, scope: string): Promise<boolean>;
+}
+
+export function createAuthenticator(options: {
+  host: string;
+  credentials?: Credentials;
+  log: Logger;
+  fetch?: typeof fetch;
+}): Authenticator {
+  const doFetch = options.fetch ?? fetch;
+  const basic = options.credentials
+    ? `Basic ${Buffer.from(`${options.credentials.username}:${options.credentials.password}`).toString('base64')}`
+    : undefined;
+  options.log.addSecret(basic?.slice(6));
+  let scheme: 'basic' | 'bearer' | undefined;
+  const tokens = new Map<string, string>();
+
+  async function fetchToken(challenge: Challenge, scope: string): Promise<string> {
+    const realm = challenge.params['realm'];
+    if (!realm || !/^https?:\/\//.test(realm)) {
+      throw new KilnError(
+        'REGISTRY_FAILED',
+        `registry ${options.host} sent a Bearer challenge without a usable realm`,
+      );
+    }
+    const url = new URL(realm);
+    if (challenge.params['service']) url.searchParams.set('service', challenge.params['service']);
+    url.searchParams.set('scope', scope);
+    const response = await doFetch(url, { headers: basic ? { authorization: basic } : {} });
+    const text = await response.text();
+    if (!response.ok) {
+      throw new KilnError(
+        'REGISTRY_FAILED',
+        `token request to ${url.origin}${url.pathname} for registry ${options.host} (${scope}) failed: HTTP ${response.status}`,
+        { hint: 'check the registry credentials and that they may push to this repository' },
+      );
+    }
+    const body = JSON.parse(text) as { token?: string; access_token?: string };
+    const token = body.token ?? body.access_token;
+    if (!token)
+      throw new KilnError('REGISTRY_FAILED', `token endpoint of registry ${options.host} returned no token`);
+    options.log.addSecret(token);
+    return token;
+  }
+
+  return {
+    header(scope) {
+      if (scheme === 'basic') return basic;
+      if (scheme === 'bearer') {
+        const token = tokens.get(scope);
+        return token ? `Bearer ${token}` : undefined;
+      }
+      return undefined;
+    },
+    async challenge(wwwAuthenticate, scope) {
+      const parsed = parseChallenge(wwwAuthenticate);
+      if (!parsed) return false;
+      if (parsed.scheme === 'basic') {
+        const retry = scheme !== 'basic' && basic !== undefined;
+        scheme = 'basic';
+        return retry;
+      }
+      // A second 401 with a fresh token for this scope means the credentials lack the rights.
+      const hadToken = scheme === 'bearer' && tokens.has(scope);
+      scheme = 'bearer';
+      if (hadToken) {
+        tokens.delete(scope);
+        return false;
+      }
+      // Use the scope the registry asked for when it names the same repository (it may add actions).
+      tokens.set(scope, await fetchToken(parsed, scope));
+      return true;
+    },
+  };
+}
