@@ -56,7 +56,17 @@ export type Reason =
   | { kind: 'renamed'; from: string }
   | { kind: 'scheduled'; file: string }
   | { kind: 'manual'; value: string }
-  | { kind: 'dependency'; of: string };
+  | { kind: 'dependency'; of: string }
+  /** Every project, because no trustworthy base exists (first push of the default branch, base lost). */
+  | { kind: 'all'; why: string };
+
+/** One entry of `git diff --name-status` between two commits; `from` is set for renames and copies. */
+export interface FileChange {
+  /** A added, M modified, D deleted, R renamed, C copied, T type changed. */
+  status: 'A' | 'M' | 'D' | 'R' | 'C' | 'T' | 'U' | 'X';
+  path: string;
+  from?: string;
+}
 
 export interface SelectedProject {
   name: string;
@@ -83,7 +93,16 @@ export interface BuildJobSpec {
   /** Tag suffix for the platform: `amd64`, `arm64`, `arm-v7`. */
   arch: string;
   source:
-    | { kind: 'git'; url: string; ref: string; sha: string }
+    | {
+        kind: 'git';
+        url: string;
+        ref: string;
+        sha: string;
+        /** The full ref `ref` resolved to (`refs/heads/main`, `refs/tags/v1`); absent for a SHA. */
+        resolvedRef?: string;
+        /** Credentials for a private upstream: a username and the CI variable holding the token. */
+        auth?: { username: string; passwordVariable: string };
+      }
     /** The project's own folder in the monorepo checkout (use_local_context). */
     | { kind: 'local'; dir: string };
   /** Context sub-path inside the source, `.` for its root. */

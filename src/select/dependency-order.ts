@@ -1,0 +1,101 @@
+// depends_on: a project waits for the images it builds on and is rebuilt when one of them is.
+// Pure: projects in, names out. A cycle or an unknown name is a config error that says which.
+import { KilnError, type Problem, throwIfProblems } from '../errors.js';
+import type { Project } from '../types.js';
+
+/** Throws CONFIG_INVALID for unknown depends_on names and for any cycle, naming it `a → b → a`. */
+export function checkDependencies(projects: readonly Project[]): void {
+  const byName = new Map(projects.map((p) => [p.name, p]));
+  const problems: Problem[] = [];
+  for (const project of projects) {
+    project.config.depends_on.forEach((dep, i) => {
+      if (byName.has(dep)) return;
+      problems.push({
+        file: project.file,
+        field: `depends_on[${i}]`,
+        message: `unknown project "${dep}"`,
+        hint:
+          dep === project.name
+            ? 'a project cannot depend on itself'
+            : 'use the folder name of another project',
+      });
+    });
+  }
+  throwIfProblems('CONFIG_INVALID', 'invalid depends_on', problems);
+
+  const cycle = findCycle(byName);
+  if (cycle) {
+    const first = byName.get(cycle[0]!)!;
+    throw new KilnError('CONFIG_INVALID', `depends_on cycle: ${cycle.join(' → ')}`, {
+      where: { file: first.file, field: 'depends_on' },
+      hint: 'a project cannot (indirectly) wait for itself; remove one of these depends_on entries',
+    });
+  }
+}
+
+function findCycle(byName: Map<string, Project>): string[] | undefined {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const visit = (name: string): string[] | undefined => {
+    if (state.get(name) === 'done') return undefined;
+    if (state.get(name) === 'visiting') return [...stack.slice(stack.indexOf(name)), name];
+    state.set(name, 'visiting');
+    stack.push(name);
+    for (const dep of [...(byName.get(name)?.config.depends_on ?? [])].sort()) {
+      const cycle = visit(dep);
+      if (cycle) return cycle;
+    }
+    stack.pop();
+    state.set(name, 'done');
+    return undefined;
+  };
+  for (const name of [...byName.keys()].sort()) {
+    const cycle = visit(name);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
+
+/** name → the projects that depend on it directly. */
+export function dependentsOf(projects: readonly Project[]): Map<string, string[]> {
+  const dependents = new Map<string, string[]>();
+  for (const project of projects) {
+    for (const dep of project.config.depends_on) {
+      dependents.set(dep, [...(dependents.get(dep) ?? []), project.name]);
+    }
+  }
+  return dependents;
+}
+
+/**
+ * Orders `names` so every project comes after the ones it depends on (among `names`), ties by name.
+ * Call checkDependencies first: with a cycle this would drop the projects on it.
+ */
+export function dependencyOrder(names: Iterable<string>, projects: readonly Project[]): string[] {
+  const wanted = new Set(names);
+  const byName = new Map(projects.map((p) => [p.name, p]));
+  const waitingOn = new Map<string, number>();
+  for (const name of wanted) {
+    const deps = byName.get(name)?.config.depends_on ?? [];
+    waitingOn.set(name, new Set(deps.filter((d) => wanted.has(d))).size);
+  }
+  const dependents = dependentsOf(projects.filter((p) => wanted.has(p.name)));
+  const ready = [...wanted].filter((n) => waitingOn.get(n) === 0).sort();
+  const order: string[] = [];
+  while (ready.length > 0) {
+    const name = ready.shift()!;
+    order.push(name);
+    for (const dependent of new Set(dependents.get(name) ?? [])) {
+      const left = (waitingOn.get(dependent) ?? 0) - 1;
+      waitingOn.set(dependent, left);
+      if (left === 0) insertSorted(ready, dependent);
+    }
+  }
+  return order;
+}
+
+function insertSorted(list: string[], value: string): void {
+  let i = 0;
+  while (i < list.length && list[i]! < value) i++;
+  list.splice(i, 0, value);
+}
