@@ -1,0 +1,84 @@
+// The buildah backend: the same job shape as Kaniko (pinned source, per-arch tag, digest artifact,
+// labels, build args), run with `buildah build` + `buildah push --digestfile` in the pinned
+// quay.io/buildah/stable image. Rootless-friendly: chroot isolation, vfs storage by default.
+// https://github.com/containers/buildah/blob/main/docs/buildah-build.1.md
+import { shellCommand, shellQuote, shellQuoteExpandingVars } from '../../render/shell-quote.js';
+import type { BuildJobSpec } from '../../types.js';
+import type { Builder } from '../builder.js';
+import { pinnedSourceLines } from './pinned-source.js';
+
+/**
+ * The job variable naming buildah's storage driver. vfs works in every unprivileged container
+ * (no overlay mount, no fuse device); a project CI/CD variable of the same name overrides this job
+ * variable (GitLab's precedence), so runners that allow overlay can set `overlay`. The flag is
+ * passed explicitly: buildah 1.28 ignores STORAGE_DRIVER when storage.conf names a driver.
+ */
+export const STORAGE_DRIVER_VARIABLE = 'KILN_BUILDAH_STORAGE_DRIVER';
+
+const BUILDAH = `buildah --storage-driver "\${${STORAGE_DRIVER_VARIABLE}:-vfs}"`;
+
+/** `buildah build` options (after `buildah build`), every value quoted; the context comes last. */
+export function buildArgv(spec: BuildJobSpec): string[] {
+  const words = ['--isolation', 'chroot', '--platform', shellQuote(spec.platform)];
+  // Relative to the context, like Kaniko's --dockerfile; "$KILN_CONTEXT" is set by the source lines.
+  words.push('--file', `"$KILN_CONTEXT"/${shellQuote(spec.dockerfile)}`);
+  if (spec.target) words.push('--target', shellQuote(spec.target));
+  for (const arg of spec.buildArgs) {
+    // CI variable references in values (`${ECR_REGISTRY}/base`) are expanded by the job's shell.
+    words.push('--build-arg', `${shellQuote(`${arg.name}=`)}${shellQuoteExpandingVars(arg.value)}`);
+  }
+  for (const [key, value] of Object.entries(spec.labels)) {
+    words.push('--label', shellQuote(`${key}=${value}`));
+  }
+  if (spec.cacheRepository) {
+    // Layer cache per architecture (buildah ≥ 1.27: --cache-from/--cache-to/--cache-ttl need --layers).
+    words.push('--layers', '--cache-from', shellQuote(spec.cacheRepository));
+    words.push('--cache-to', shellQuote(spec.cacheRepository), '--cache-ttl', shellQuote(spec.cacheTtl));
+  }
+  if (spec.insecureRegistry) words.push('--tls-verify=false');
+  words.push('--tag', shellQuote(spec.destination), '"$KILN_CONTEXT"');
+  return words;
+}
+
+/** `buildah push` options: the digest file is what Kaniko's --digest-file writes (`sha256:…`). */
+export function pushArgv(spec: BuildJobSpec): string[] {
+  // Flags are literal; only values go through shellQuote (which quotes a leading `-`).
+  const argv = ['--digestfile', shellQuote(spec.digestFile)];
+  if (spec.compression === 'zstd') argv.push('--compression-format', 'zstd');
+  if (spec.insecureRegistry) argv.push('--tls-verify=false');
+  argv.push(shellQuote(spec.destination), shellQuote(`docker://${spec.destination}`));
+  return argv;
+}
+
+/**
+ * Kaniko's --registry-mirror applies to Docker Hub pulls; buildah reads mirrors from
+ * registries.conf, so the job writes one and points CONTAINERS_REGISTRIES_CONF at it.
+ */
+function registryMirrorLines(mirror: string): string[] {
+  const conf = ['[[registry]]', 'prefix = "docker.io"', 'location = "docker.io"', '[[registry.mirror]]'];
+  conf.push(`location = "${mirror.replace(/["\\]/g, '')}"`);
+  return [
+    'KILN_REGISTRIES_CONF="$(mktemp)"',
+    `printf '%s\\n' ${conf.map(shellQuote).join(' ')} > "$KILN_REGISTRIES_CONF"`,
+    'export CONTAINERS_REGISTRIES_CONF="$KILN_REGISTRIES_CONF"',
+  ];
+}
+
+export const buildahBuilder: Builder = {
+  name: 'buildah',
+  image: (images) => images.buildah,
+  variables: () => ({ [STORAGE_DRIVER_VARIABLE]: 'vfs', BUILDAH_ISOLATION: 'chroot' }),
+  script(spec) {
+    const digestDir = spec.digestFile.includes('/')
+      ? spec.digestFile.slice(0, spec.digestFile.lastIndexOf('/'))
+      : '.';
+    return [
+      ...pinnedSourceLines(spec),
+      ...(spec.registryMirror ? registryMirrorLines(spec.registryMirror) : []),
+      shellCommand(['mkdir', '-p', digestDir]),
+      `${BUILDAH} build ${buildArgv(spec).join(' ')}`,
+      `${BUILDAH} push ${pushArgv(spec).join(' ')}`,
+      `echo "kiln: pushed ${spec.destination.replace(/[$`"\\]/g, '')}@$(cat ${shellQuote(spec.digestFile)})"`,
+    ];
+  },
+};

@@ -1,0 +1,113 @@
+// A tiny multi-arch base image built WITHOUT network: Debian's statically linked busybox for
+// amd64 (the installed busybox-static) and arm64 (the busybox-static:arm64 .deb, fetched once with
+// apt and cached), each as a scratch image with applet links, pushed per arch + an index.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { requireTool } from './tools.js';
+
+const run = promisify(execFile);
+
+/** The applets the base image offers as commands (Dockerfile RUN lines use these). */
+const APPLETS = ['sh', 'uname', 'cat', 'echo', 'ls', 'mkdir', 'cp', 'printf', 'test', 'env', 'rm', 'tr'];
+
+/** Cache shared between runs (the arm64 .deb is the only thing fetched, from Debian apt). */
+export const CACHE_DIR = path.join(tmpdir(), 'kiln-e2e-cache');
+
+/** buildah storage of its own (vfs) for a test run: the env to give buildah and every job that runs it. */
+export interface BuildahStorage {
+  dir: string;
+  env: { CONTAINERS_STORAGE_CONF: string };
+  cleanup(): Promise<void>;
+}
+
+export async function createBuildahStorage(): Promise<BuildahStorage> {
+  requireTool('buildah', 'buildah');
+  const dir = await mkdtemp(path.join(tmpdir(), 'kiln-storage-'));
+  const conf = path.join(dir, 'storage.conf');
+  const lines = ['[storage]', 'driver = "vfs"', `graphroot = "${dir}/root"`, `runroot = "${dir}/run"`];
+  await writeFile(conf, `${lines.join('\n')}\n`);
+  return {
+    dir,
+    env: { CONTAINERS_STORAGE_CONF: conf },
+    cleanup: () => rm(dir, { recursive: true, force: true, maxRetries: 3 }),
+  };
+}
+
+/** Path of a statically linked aarch64 busybox, from the busybox-static:arm64 Debian package. */
+export async function arm64Busybox(): Promise<string> {
+  const binary = path.join(CACHE_DIR, 'busybox-arm64', 'bin', 'busybox');
+  if (existsSync(binary)) return binary;
+  await mkdir(CACHE_DIR, { recursive: true });
+  const debs = async () => (await readdir(CACHE_DIR)).filter((f) => /^busybox-static_.*_arm64\.deb$/.test(f));
+  if ((await debs()).length === 0) {
+    const download = () => run('apt-get', ['download', 'busybox-static:arm64'], { cwd: CACHE_DIR });
+    try {
+      await download();
+    } catch (error) {
+      // apt knows arm64 packages only after `dpkg --add-architecture arm64` + update (.ci/run does it).
+      if (process.getuid?.() !== 0) {
+        throw new Error(`cannot fetch busybox-static:arm64 (run as root or via .ci/run): ${String(error)}`);
+      }
+      await run('dpkg', ['--add-architecture', 'arm64']);
+      await run('apt-get', ['update', '-qq']);
+      await download();
+    }
+  }
+  const [deb] = await debs();
+  await run('dpkg-deb', ['-x', path.join(CACHE_DIR, deb!), path.join(CACHE_DIR, 'busybox-arm64')]);
+  return binary;
+}
+
+function amd64Busybox(): string {
+  requireTool('busybox', 'busybox-static');
+  // Debian's busybox-static is statically linked, so it runs in a scratch image.
+  return '/bin/busybox';
+}
+
+/**
+ * Builds the base image for linux/amd64 and linux/arm64 and pushes `<repository>:<tag>-<arch>` and
+ * the index `<repository>:<tag>` to a plain-HTTP registry. Returns the index reference.
+ */
+export async function pushBaseImage(options: {
+  repository: string;
+  tag: string;
+  storage: BuildahStorage;
+}): Promise<string> {
+  const env = { ...process.env, ...options.storage.env };
+  const buildah = async (args: string[]) => (await run('buildah', args, { env })).stdout.trim();
+  const binaries: Record<string, string> = { amd64: amd64Busybox(), arm64: await arm64Busybox() };
+  const index = `${options.repository}:${options.tag}`;
+  const list = `localhost/kiln-base-list-${process.pid}-${Date.now()}`;
+  await buildah(['manifest', 'create', list]);
+  for (const [arch, binary] of Object.entries(binaries)) {
+    const rootfs = await mkdtemp(path.join(options.storage.dir, `rootfs-${arch}-`));
+    await mkdir(path.join(rootfs, 'bin'));
+    await mkdir(path.join(rootfs, 'tmp'));
+    await copyFile(binary, path.join(rootfs, 'bin', 'busybox'));
+    for (const applet of APPLETS) await symlink('busybox', path.join(rootfs, 'bin', applet));
+    const container = await buildah(['from', '--quiet', '--arch', arch, 'scratch']);
+    await buildah(['copy', '--quiet', container, rootfs, '/']);
+    await buildah([
+      'config',
+      '--os',
+      'linux',
+      '--arch',
+      arch,
+      '--env',
+      'PATH=/bin',
+      '--cmd',
+      '/bin/sh',
+      container,
+    ]);
+    const image = `localhost/kiln-base:${arch}-${process.pid}`;
+    await buildah(['commit', '--quiet', '--rm', '--format', 'oci', container, image]);
+    await buildah(['push', '--quiet', '--tls-verify=false', image, `docker://${index}-${arch}`]);
+    await buildah(['manifest', 'add', list, image]);
+  }
+  await buildah(['manifest', 'push', '--quiet', '--all', '--tls-verify=false', list, `docker://${index}`]);
+  return index;
+}
