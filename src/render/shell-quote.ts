@@ -34,3 +34,23 @@ export function shellQuoteExpandingVars(value: string): string {
 export function shellCommand(argv: string[]): string {
   return argv.map(shellQuote).join(' ');
 }
+
+/** A piece of one shell word: literal text, a CI variable the job's shell expands, or config text
+ * whose own `$VAR` references expand (build args). */
+export type WordPart = { text: string } | { variable: string } | { expanding: string };
+
+/** Renders one shell word from parts, e.g. `dir://` + `${CI_PROJECT_DIR}` + `/projects/x`. */
+export function shellWord(parts: WordPart[]): string {
+  if (parts.length === 0) return "''";
+  return parts
+    .map((part) => {
+      if ('text' in part) return shellQuote(part.text);
+      if ('variable' in part) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(part.variable))
+          throw new Error(`bad variable name ${part.variable}`);
+        return `"\${${part.variable}}"`;
+      }
+      return shellQuoteExpandingVars(part.expanding);
+    })
+    .join('');
+}

@@ -1,0 +1,113 @@
+// Tag computation (pure): the default tag from the template, per-architecture tags, additional tags.
+// Every tag is checked against the OCI grammar here, before any job runs.
+import { archSuffix, isValidOciTag, MAX_TAG_LENGTH } from '../config/oci.js';
+import type { Settings } from '../config/settings.js';
+import type { Problem } from '../errors.js';
+import type { Project } from '../types.js';
+import type { ProjectTags } from './types.js';
+
+export const TAG_PLACEHOLDERS = ['project', 'date', 'shortsha', 'sha', 'pipeline'] as const;
+
+/** GitLab's CI_COMMIT_SHORT_SHA is 8 characters. */
+export const SHORT_SHA_LENGTH = 8;
+
+export interface ComputeTagsInput {
+  project: Project;
+  settings: Pick<Settings, 'tagTemplate' | 'repositoryMode'>;
+  /** Pipeline creation time; its UTC date goes into the tag. */
+  created: Date;
+  /** The monorepo commit. */
+  commitSha: string;
+  pipelineId: string;
+  /** False for merge-request builds: no additional (release) tags. */
+  includeAdditional?: boolean;
+}
+
+/** `YYYYMMDD` of a date, in UTC (a pipeline that starts at 23:59 in Berlin is dated in UTC). */
+export function utcDate(date: Date): string {
+  const y = date.getUTCFullYear().toString().padStart(4, '0');
+  const m = (date.getUTCMonth() + 1).toString().padStart(2, '0');
+  const d = date.getUTCDate().toString().padStart(2, '0');
+  return `${y}${m}${d}`;
+}
+
+/** Problems of the template itself (unknown placeholders, collisions in a shared repository). */
+export function templateProblems(template: string, repositoryMode: Settings['repositoryMode']): Problem[] {
+  const problems: Problem[] = [];
+  for (const match of template.matchAll(/\{([^{}]*)\}/g)) {
+    const name = match[1] ?? '';
+    if (!(TAG_PLACEHOLDERS as readonly string[]).includes(name)) {
+      problems.push({
+        field: 'tag_template',
+        message: `unknown placeholder {${name}} in "${template}"`,
+        hint: `use ${TAG_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}`,
+      });
+    }
+  }
+  if (repositoryMode === 'single' && !template.includes('{project}')) {
+    problems.push({
+      field: 'tag_template',
+      message: `"${template}" has no {project}: every project shares one repository, so their tags would collide`,
+      hint: 'add {project} to the template, or set repository_mode: per-project',
+    });
+  }
+  if (!/\{(shortsha|sha|pipeline)\}/.test(template)) {
+    problems.push({
+      field: 'tag_template',
+      message: `"${template}" has none of {shortsha} {sha} {pipeline}: two builds on one day would reuse a tag`,
+      hint: 'keep {shortsha} in the template',
+    });
+  }
+  return problems;
+}
+
+export function renderTemplate(template: string, values: Record<string, string>): string {
+  return template.replace(/\{([a-z]+)\}/g, (whole, name: string) => values[name] ?? whole);
+}
+
+function checkTag(tag: string, project: Project, field: string, problems: Problem[]): void {
+  if (isValidOciTag(tag)) return;
+  const tooLong = tag.length > MAX_TAG_LENGTH;
+  problems.push({
+    file: project.file,
+    field,
+    message: tooLong
+      ? `tag "${tag}" is ${tag.length} characters; registries accept at most ${MAX_TAG_LENGTH}`
+      : `tag "${tag}" is not a valid OCI tag`,
+    hint: tooLong
+      ? 'shorten the project name, the additional tag or the tag template'
+      : 'tags use letters, digits, "_", "." and "-", and do not start with "." or "-"',
+  });
+}
+
+/** The tags a build of `project` gets; `problems` lists every tag that is not a valid OCI tag. */
+export function computeTags(input: ComputeTagsInput): { tags: ProjectTags; problems: Problem[] } {
+  const { project, settings, commitSha } = input;
+  // Template problems are reported once per plan by the caller (templateProblems), not per project.
+  const problems: Problem[] = [];
+  const defaultTag = renderTemplate(settings.tagTemplate, {
+    project: project.name,
+    date: utcDate(input.created),
+    shortsha: commitSha.slice(0, SHORT_SHA_LENGTH),
+    sha: commitSha,
+    pipeline: input.pipelineId,
+  });
+  checkTag(defaultTag, project, 'tag_template', problems);
+
+  const perArch = project.config.platforms.map((platform) => {
+    const arch = archSuffix(platform);
+    const tag = `${defaultTag}-${arch}`;
+    checkTag(tag, project, 'platforms', problems);
+    return { platform, arch, tag };
+  });
+
+  const additional =
+    (input.includeAdditional ?? true)
+      ? project.config.additional_tags.map((extra, index) => {
+          const tag = `${project.name}-${extra}`;
+          checkTag(tag, project, `additional_tags[${index}]`, problems);
+          return tag;
+        })
+      : [];
+  return { tags: { default: defaultTag, perArch, additional }, problems };
+}

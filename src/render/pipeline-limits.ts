@@ -1,0 +1,68 @@
+// GitLab's limits on one pipeline, checked before the child pipeline is written: better a clear
+// failure in the prepare job than a child pipeline GitLab refuses to create.
+import { KilnError } from '../errors.js';
+import type { Pipeline } from './render-child-pipeline.js';
+
+export interface PipelineLimits {
+  /** `ci_pipeline_size`: jobs in one pipeline (2000 on GitLab.com since
+   * https://gitlab.com/gitlab-org/gitlab/-/issues/353494; instance admins can change it). */
+  maxJobs: number;
+  /** `ci_needs_size_limit`: entries in one job's `needs:` (default 50). */
+  maxNeeds: number;
+  /** `max_yaml_size_bytes`: 1 MiB by default on older instances (2 MiB since GitLab 17.x). */
+  maxYamlBytes: number;
+}
+
+export const DEFAULT_LIMITS: PipelineLimits = { maxJobs: 2000, maxNeeds: 50, maxYamlBytes: 1024 * 1024 };
+
+const RESERVED = new Set([
+  'stages',
+  'variables',
+  'default',
+  'workflow',
+  'include',
+  'image',
+  'services',
+  'cache',
+]);
+
+export function checkPipelineLimits(
+  pipeline: Pipeline,
+  yamlText: string,
+  limits: PipelineLimits = DEFAULT_LIMITS,
+): void {
+  const jobs = Object.entries(pipeline).filter(([name]) => !RESERVED.has(name));
+  const smaller =
+    'build fewer projects per pipeline (a manual pipeline with KILN_PROJECTS=a,b,…, or a shorter rebuild list)';
+  if (jobs.length > limits.maxJobs) {
+    throw new KilnError(
+      'PLAN_TOO_LARGE',
+      `the child pipeline has ${jobs.length} jobs; GitLab creates at most ${limits.maxJobs} jobs in one pipeline (limit ci_pipeline_size)`,
+      {
+        hint: `${smaller}, or ask your GitLab admin to raise ci_pipeline_size and set KILN_MAX_PIPELINE_JOBS`,
+      },
+    );
+  }
+  for (const [name, job] of jobs) {
+    const needs = (job as { needs?: unknown[] }).needs ?? [];
+    if (needs.length > limits.maxNeeds) {
+      throw new KilnError(
+        'PLAN_TOO_LARGE',
+        `job ${name} needs ${needs.length} jobs; GitLab allows at most ${limits.maxNeeds} (limit ci_needs_size_limit)`,
+        {
+          hint: 'reduce the platforms or depends_on of that project, or ask your GitLab admin to raise ci_needs_size_limit',
+        },
+      );
+    }
+  }
+  const bytes = Buffer.byteLength(yamlText, 'utf8');
+  if (bytes > limits.maxYamlBytes) {
+    throw new KilnError(
+      'PLAN_TOO_LARGE',
+      `the child pipeline YAML is ${bytes} bytes; GitLab accepts at most ${limits.maxYamlBytes} (limit max_yaml_size_bytes)`,
+      {
+        hint: `${smaller}, or ask your GitLab admin to raise max_yaml_size_bytes and set KILN_MAX_YAML_BYTES`,
+      },
+    );
+  }
+}

@@ -1,0 +1,167 @@
+import { describe, expect, test } from 'vitest';
+import { KilnError } from '../../../src/errors.js';
+import { assemblePlan } from '../../../src/plan/assemble-plan.js';
+import { repositoriesToCreate } from '../../../src/plan/repositories.js';
+import type { Project } from '../../../src/types.js';
+import { PIPELINE, pins, project, SHA_A, selection, settings } from './fixtures.js';
+
+const REGISTRY = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/images';
+
+function plan(
+  projects: Project[],
+  names = projects.map((p) => p.name),
+  extra: Parameters<typeof settings>[0] = {},
+  trigger: Parameters<typeof selection>[1] = 'push',
+) {
+  return assemblePlan({
+    selection: selection(names, trigger),
+    projects,
+    settings: settings(extra),
+    pinned: pins(projects),
+    pipeline: PIPELINE,
+  });
+}
+
+function planError(run: () => unknown): KilnError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof KilnError) return error;
+    throw error;
+  }
+  throw new Error('expected a KilnError');
+}
+
+describe('assemblePlan', () => {
+  test('one build job per platform, pinned SHA, destination per arch, runner tags from settings', () => {
+    const p = plan([project('nginx')]);
+    const [nginx] = p.projects;
+    expect(nginx?.builds.map((b) => [b.name, b.spec.destination, b.runnerTags])).toEqual([
+      ['build:nginx:amd64', `${REGISTRY}:nginx-20260304-01234567-amd64`, ['$CICD_TAG_AMD64']],
+      ['build:nginx:arm64', `${REGISTRY}:nginx-20260304-01234567-arm64`, ['$CICD_TAG_ARM64']],
+    ]);
+    expect(nginx?.builds[0]?.spec.source).toEqual({
+      kind: 'git',
+      url: 'https://git.example.com/up/nginx.git',
+      ref: 'main',
+      sha: SHA_A,
+      resolvedRef: 'refs/heads/main',
+    });
+    expect(nginx?.builds[0]?.spec.labels).toEqual({
+      'org.opencontainers.image.source': 'https://git.example.com/up/nginx.git',
+      'org.opencontainers.image.revision': SHA_A,
+      'org.opencontainers.image.created': '2026-03-04T23:30:00.000Z',
+      'org.opencontainers.image.version': 'main',
+      'org.opencontainers.image.title': 'nginx',
+    });
+    expect(nginx?.manifest.buildNeeds).toEqual(['build:nginx:amd64', 'build:nginx:arm64']);
+    expect(nginx?.manifest.spec.tags).toEqual(['nginx-20260304-01234567']);
+    expect(p.push).toBe(true);
+  });
+
+  test('per-project repositories and one cache repository per architecture', () => {
+    const p = plan([project('a'), project('b', { platforms: ['linux/amd64'] })], undefined, {
+      repositoryMode: 'per-project',
+    });
+    expect(p.projects.map((x) => x.repository)).toEqual([`${REGISTRY}/a`, `${REGISTRY}/b`]);
+    expect(p.cacheRepositories).toEqual([`${REGISTRY}/cache/amd64`, `${REGISTRY}/cache/arm64`]);
+    expect(repositoriesToCreate(p)).toEqual([
+      `${REGISTRY}/a`,
+      `${REGISTRY}/b`,
+      `${REGISTRY}/cache/amd64`,
+      `${REGISTRY}/cache/arm64`,
+    ]);
+  });
+
+  test.each([
+    ['push', true],
+    ['schedule', false],
+    ['manual', true],
+  ] as const)('%s pipeline: layer cache %s', (trigger, cached) => {
+    const p = plan([project('a')], undefined, {}, trigger);
+    expect(p.projects[0]?.builds[0]?.spec.cacheRepository !== undefined).toBe(cached);
+  });
+
+  test('merge requests in plan mode push nothing and get no release tags', () => {
+    const p = plan([project('a', { additional_tags: ['latest'] })], undefined, {}, 'mr');
+    expect(p.push).toBe(false);
+    expect(p.projects[0]?.manifest.spec.tags).toEqual(['a-20260304-01234567']);
+    expect(plan([project('a')], undefined, { mergeRequests: 'build' }, 'mr').push).toBe(true);
+  });
+
+  test('use_local_context builds the project folder, or the repository root', () => {
+    const own = plan([project('app', { use_local_context: true, upstream_repo: undefined })]);
+    expect(own.projects[0]?.builds[0]?.spec.source).toEqual({ kind: 'local', dir: 'projects/app' });
+    expect(own.projects[0]?.builds[0]?.spec.labels['org.opencontainers.image.revision']).toBe(
+      PIPELINE.commitSha,
+    );
+    const root = plan([project('app', { use_local_context: true, local_context: 'repository' })]);
+    expect(root.projects[0]?.builds[0]?.spec.source).toEqual({ kind: 'local', dir: '.' });
+  });
+
+  test('dependencies: build jobs need the dependency manifest; manifest needs own builds + dependency manifests', () => {
+    const base = project('base', { additional_tags: ['stable'] });
+    const app = project('app', {
+      depends_on: ['base'],
+      build_args: [{ name: 'BASE', value: '{{image:base}}' }],
+    });
+    const p = plan([base, app]);
+    const planned = p.projects[1];
+    expect(planned?.builds.map((b) => b.needs)).toEqual([['manifest:base'], ['manifest:base']]);
+    expect(planned?.manifest.buildNeeds).toEqual(['build:app:amd64', 'build:app:arm64']);
+    expect(planned?.manifest.dependencyNeeds).toEqual(['manifest:base']);
+    expect(planned?.builds[0]?.spec.buildArgs).toEqual([
+      { name: 'BASE', value: `${REGISTRY}:base-20260304-01234567` },
+    ]);
+
+    // base not rebuilt in this pipeline: its first additional tag, and no needs.
+    const only = plan([base, app], ['app']);
+    expect(only.projects[0]?.builds[0]?.spec.buildArgs).toEqual([
+      { name: 'BASE', value: `${REGISTRY}:base-stable` },
+    ]);
+    expect(only.projects[0]?.builds[0]?.needs).toEqual([]);
+  });
+
+  test.each([
+    [
+      'an image placeholder outside depends_on',
+      [project('app', { build_args: [{ name: 'B', value: '{{image:base}}' }] }), project('base')],
+      ['app'],
+      /not in depends_on/,
+    ],
+    [
+      'a dependency that is not rebuilt and has no additional tag',
+      [
+        project('app', { depends_on: ['base'], build_args: [{ name: 'B', value: '{{image:base}}' }] }),
+        project('base'),
+      ],
+      ['app'],
+      /add an additional tag/,
+    ],
+    ['a platform without runner tags', [project('a', { platforms: ['linux/s390x'] })], ['a'], /runner_tags/],
+    ['an ssh upstream with Kaniko', [project('a', { upstream_repo: 'git@host:x/y.git' })], ['a'], /buildah/],
+  ])('%s is a plan error that names the fix', (_what, projects, names, hint) => {
+    const error = planError(() => plan(projects, names));
+    expect(error.code).toBe('PLAN_INVALID');
+    expect(error.problems.map((p) => `${p.message} ${p.hint ?? ''}`).join('\n')).toMatch(hint);
+    expect(error.problems[0]?.file).toBe(`projects/${projects[0]?.name}/build-config.yaml`);
+  });
+
+  test('an unset registry and a runner tag GitLab cannot express are settings problems', () => {
+    const error = planError(() =>
+      plan([project('a')], undefined, {
+        registry: '',
+        runnerTags: { 'linux/amd64': ['a b'], 'linux/arm64': ['$X'] },
+      }),
+    );
+    expect(error.problems.map((p) => p.field)).toEqual(
+      expect.arrayContaining(['registry', 'runner_tags.linux/amd64[0]']),
+    );
+  });
+
+  test('an empty selection is a valid, empty plan', () => {
+    const p = plan([project('a')], []);
+    expect(p.projects).toEqual([]);
+    expect(p.cacheRepositories).toEqual([]);
+  });
+});

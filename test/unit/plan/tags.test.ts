@@ -1,0 +1,85 @@
+import { describe, expect, test } from 'vitest';
+import { computeTags, templateProblems, utcDate } from '../../../src/plan/tags.js';
+import { MONOREPO_SHA, project } from './fixtures.js';
+
+const base = { created: new Date('2026-03-04T23:30:00Z'), commitSha: MONOREPO_SHA, pipelineId: '4711' };
+const single = { tagTemplate: '{project}-{date}-{shortsha}', repositoryMode: 'single' as const };
+
+describe('computeTags', () => {
+  test('default tag: project, UTC pipeline date, 8-character monorepo short SHA', () => {
+    const { tags, problems } = computeTags({ ...base, project: project('nginx'), settings: single });
+    expect(problems).toEqual([]);
+    expect(tags.default).toBe('nginx-20260304-01234567');
+  });
+
+  test('the date is the UTC date, not the local one', () => {
+    expect(utcDate(new Date('2026-12-31T23:59:59-05:00'))).toBe('20270101');
+  });
+
+  test.each([
+    [
+      ['linux/amd64', 'linux/arm64'],
+      ['nginx-20260304-01234567-amd64', 'nginx-20260304-01234567-arm64'],
+    ],
+    [['linux/arm/v7'], ['nginx-20260304-01234567-arm-v7']],
+    [['linux/amd64/v3'], ['nginx-20260304-01234567-amd64-v3']],
+  ])('per-architecture tags for %j', (platforms, expected) => {
+    const { tags } = computeTags({ ...base, project: project('nginx', { platforms }), settings: single });
+    expect(tags.perArch.map((t) => t.tag)).toEqual(expected);
+  });
+
+  test('additional tags are prefixed with the project; dropped for merge-request builds', () => {
+    const p = project('nginx', { additional_tags: ['latest', '1.27'] });
+    expect(computeTags({ ...base, project: p, settings: single }).tags.additional).toEqual([
+      'nginx-latest',
+      'nginx-1.27',
+    ]);
+    expect(
+      computeTags({ ...base, project: p, settings: single, includeAdditional: false }).tags.additional,
+    ).toEqual([]);
+  });
+
+  test.each([
+    ['{project}-{sha}', `nginx-${MONOREPO_SHA}`],
+    ['{project}-p{pipeline}', 'nginx-p4711'],
+    ['{project}_{date}.{shortsha}', 'nginx_20260304.01234567'],
+  ])('template %s → %s', (tagTemplate, expected) => {
+    const { tags } = computeTags({
+      ...base,
+      project: project('nginx'),
+      settings: { ...single, tagTemplate },
+    });
+    expect(tags.default).toBe(expected);
+  });
+
+  test.each([
+    ['an additional tag with a slash', { additional_tags: ['feature/x'] }, 'additional_tags[0]'],
+    [
+      'an additional tag that makes the tag too long',
+      { additional_tags: ['x'.repeat(130)] },
+      'additional_tags[0]',
+    ],
+  ])('%s is a problem naming the file and field', (_what, config, field) => {
+    const { problems } = computeTags({ ...base, project: project('nginx', config), settings: single });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ file: 'projects/nginx/build-config.yaml', field });
+  });
+
+  test('a default tag over 128 characters is a problem', () => {
+    const { problems } = computeTags({ ...base, project: project('n'.repeat(120)), settings: single });
+    expect(problems.map((p) => p.field)).toContain('tag_template');
+    expect(problems[0]?.message).toMatch(/at most 128/);
+  });
+});
+
+describe('templateProblems', () => {
+  test.each([
+    ['{project}-{date}-{shortsha}', 'single', 0],
+    ['{date}-{shortsha}', 'per-project', 0],
+    ['{date}-{shortsha}', 'single', 1],
+    ['{project}-{date}', 'single', 1],
+    ['{project}-{branch}-{sha}', 'single', 1],
+  ] as const)('%s in %s mode: %i problem(s)', (template, mode, count) => {
+    expect(templateProblems(template, mode)).toHaveLength(count);
+  });
+});
