@@ -1,12 +1,95 @@
-import { KilnError } from '../errors.js';
-import type { Command } from './command.js';
+// kiln manifest --project NAME [--spec FILE] [--report FILE] [--annotations FILE]
+// The manifest:<project> CI job: joins the per-architecture images into one index by digest and
+// pushes every tag. Thin: reads the spec, runs the steps, writes the two report files.
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { KilnError, usageError } from '../errors.js';
+import { parseManifestSpec } from '../manifest/manifest-spec.js';
+import { buildAnnotations, imageUrl } from '../manifest/report.js';
+import { runManifest } from '../manifest/run-manifest.js';
+import { type Command, parseFlags } from './command.js';
 
-// Placeholder until its issue lands.
+const SPEC_VARIABLE = 'KILN_MANIFEST_SPEC';
+
+const HELP = `Usage: kiln manifest --project NAME [--spec FILE] [--report FILE] [--annotations FILE]
+
+Assembles the multi-arch image index of one project from the digests its build jobs left as
+artifacts, pushes it under every tag and writes a report. Nothing is pushed unless every
+architecture was built and each image really is the platform it was built for.
+
+Options:
+  --project NAME       the project (must match the spec)
+  --spec FILE          the manifest spec as JSON (default: the ${SPEC_VARIABLE} variable)
+  --report FILE        where to write the report (default: manifest-report.json)
+  --annotations FILE   GitLab job annotations report (default: manifest-annotations.json)
+
+Registry credentials, first found: KILN_REGISTRY_USER + KILN_REGISTRY_PASSWORD; an ECR token
+(AWS default credential chain) for *.dkr.ecr.*.amazonaws.com; CI_REGISTRY_USER/CI_REGISTRY_PASSWORD
+for $CI_REGISTRY; REGISTRY_AUTH_FILE, containers auth.json, $DOCKER_CONFIG/config.json,
+~/.docker/config.json; else anonymous.
+
+Floating tags never move backwards: a tag whose current index is newer than this pipeline stays.
+Rerunning the job is safe: tags already at this index are left alone.`;
+
 export const manifestCommand: Command = {
   name: 'manifest',
-  summary: '',
-  help: 'Usage: kiln manifest',
-  async run() {
-    throw new KilnError('INTERNAL', 'kiln manifest is not implemented yet');
+  summary: 'CI job: assemble and push the multi-arch index and tags',
+  help: HELP,
+  async run(argv, ctx) {
+    const flags = parseFlags(
+      argv,
+      {
+        project: { type: 'string' },
+        spec: { type: 'string' },
+        report: { type: 'string' },
+        annotations: { type: 'string' },
+      },
+      'manifest',
+    );
+    if (flags.help) {
+      ctx.log.out(HELP);
+      return 0;
+    }
+    const project = flags.values.project;
+    if (!project) throw usageError('--project is required', 'kiln manifest --project NAME');
+
+    let text: string;
+    let source: string;
+    if (flags.values.spec) {
+      source = flags.values.spec;
+      try {
+        text = await readFile(path.resolve(ctx.cwd, source), 'utf8');
+      } catch (error) {
+        throw new KilnError('MANIFEST_FAILED', `cannot read the manifest spec ${source}`, { cause: error });
+      }
+    } else {
+      source = SPEC_VARIABLE;
+      text = ctx.env[SPEC_VARIABLE] ?? '';
+      if (!text) throw usageError(`no manifest spec: pass --spec FILE or set ${SPEC_VARIABLE}`);
+    }
+    const spec = parseManifestSpec(text, source);
+    if (spec.project !== project) {
+      throw new KilnError(
+        'MANIFEST_FAILED',
+        `${source} is the spec of project "${spec.project}", not "${project}"`,
+        {
+          where: { file: source, field: 'project' },
+        },
+      );
+    }
+
+    const report = await runManifest({ spec, ctx });
+    const reportFile = path.resolve(ctx.cwd, flags.values.report ?? 'manifest-report.json');
+    await writeFile(reportFile, `${JSON.stringify(report, null, 2)}\n`);
+    const url = imageUrl({
+      repository: spec.repository,
+      digest: report.indexDigest,
+      insecure: spec.insecureRegistry,
+      gitlab: { registry: ctx.env['CI_REGISTRY'], projectUrl: ctx.env['CI_PROJECT_URL'] },
+    });
+    const annotationsFile = path.resolve(ctx.cwd, flags.values.annotations ?? 'manifest-annotations.json');
+    await writeFile(annotationsFile, `${JSON.stringify(buildAnnotations(report, url), null, 2)}\n`);
+    ctx.log.out(`${spec.repository}@${report.indexDigest}`);
+    return 0;
   },
 };

@@ -1,0 +1,82 @@
+// Pushes the index under every tag and reads each back. Rerun-safe: a tag already at our digest
+// is left alone (no PUT, so immutable ECR repositories accept reruns), a half-finished earlier run
+// is completed, and a tag moved by a concurrent newer pipeline is not taken back.
+// The registry API has no compare-and-swap, so the read-back closes the race instead: if another
+// run wrote between our check and our PUT, the newer creation time wins, whoever wrote last.
+import pLimit from 'p-limit';
+import { KilnError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { RegistryClient } from '../registry/client.js';
+import { recordedCreation } from './assemble-index.js';
+import { decideTagMove, type TagTarget } from './tag-move.js';
+
+export type TagStatus = 'created' | 'moved' | 'unchanged' | 'skipped-newer';
+
+export interface TagResult {
+  tag: string;
+  status: TagStatus;
+  /** What the tag pointed at before (moved) or still points at (skipped-newer). */
+  previous?: TagTarget;
+}
+
+export interface PublishInput {
+  client: RegistryClient;
+  repository: string;
+  index: { mediaType: string; bytes: Buffer; digest: string };
+  /** The default tag first: it is pushed before the others. */
+  tags: string[];
+  created: string;
+  log: Logger;
+}
+
+const MAX_ROUNDS = 3;
+
+async function currentTarget(
+  client: RegistryClient,
+  repository: string,
+  tag: string,
+): Promise<TagTarget | undefined> {
+  const manifest = await client.getManifest(repository, tag);
+  if (!manifest) return undefined;
+  const created = recordedCreation(manifest.bytes.toString('utf8'));
+  return created ? { digest: manifest.digest, created } : { digest: manifest.digest };
+}
+
+async function publishTag(input: PublishInput, tag: string): Promise<TagResult> {
+  const { client, repository, index, log } = input;
+  const ours = { digest: index.digest, created: input.created };
+  let current = await currentTarget(client, repository, tag);
+  const before = current;
+  for (let round = 1; round <= MAX_ROUNDS; round++) {
+    const decision = decideTagMove(current, ours);
+    if (decision === 'unchanged') {
+      const status: TagStatus = round === 1 ? 'unchanged' : before ? 'moved' : 'created';
+      return before && status !== 'unchanged' ? { tag, status, previous: before } : { tag, status };
+    }
+    if (decision === 'skip-newer' && current) {
+      log.warn(
+        `tag ${tag} not moved: it points at ${current.digest}, created ${current.created}, newer than this pipeline (${input.created})`,
+      );
+      return { tag, status: 'skipped-newer', previous: current };
+    }
+    await client.putManifest(repository, tag, index.bytes, index.mediaType);
+    // Read back: the tag must now name our digest, or a newer run's.
+    const head = await client.headManifest(repository, tag);
+    current =
+      head?.digest === ours.digest ? { digest: ours.digest } : await currentTarget(client, repository, tag);
+  }
+  throw new KilnError(
+    'MANIFEST_FAILED',
+    `tag ${tag} in ${client.host}/${repository} kept changing under concurrent pushes (${MAX_ROUNDS} rounds)`,
+    { hint: 'another job pushes the same tag at the same time; rerun this job' },
+  );
+}
+
+export async function publishIndex(input: PublishInput): Promise<TagResult[]> {
+  const [first, ...rest] = [...new Set(input.tags)];
+  if (first === undefined) return [];
+  const results = [await publishTag(input, first)];
+  const limit = pLimit(4);
+  results.push(...(await Promise.all(rest.map((tag) => limit(() => publishTag(input, tag))))));
+  return results;
+}

@@ -1,0 +1,79 @@
+// What the manifest job leaves behind: manifest-report.json (for people and later jobs) and a
+// GitLab job annotations report linking the image, shown on the job page.
+// https://docs.gitlab.com/ci/yaml/artifacts_reports/#artifactsreportsannotations
+// Pure: data in, JSON-ready objects out; the command writes the files.
+import { parseEcrHost } from '../registry/ecr/ecr-host.js';
+import type { ManifestSpec } from '../types.js';
+import type { TagResult } from './publish.js';
+
+export interface ManifestReport {
+  project: string;
+  image: string;
+  indexDigest: string;
+  mediaType: string;
+  created: string;
+  tags: TagResult[];
+  children: { platform: string; arch: string; tag: string; digest: string }[];
+  upstream?: { repo: string; ref: string; sha: string };
+}
+
+export function buildReport(input: {
+  spec: ManifestSpec;
+  indexDigest: string;
+  mediaType: string;
+  tags: TagResult[];
+  childDigests: Record<string, string>;
+}): ManifestReport {
+  const { spec } = input;
+  const report: ManifestReport = {
+    project: spec.project,
+    image: spec.repository,
+    indexDigest: input.indexDigest,
+    mediaType: input.mediaType,
+    created: spec.created,
+    tags: input.tags,
+    children: spec.children.map((c) => ({
+      platform: c.platform,
+      arch: c.arch,
+      tag: c.tag,
+      digest: input.childDigests[c.arch] ?? '',
+    })),
+  };
+  if (spec.upstream) report.upstream = spec.upstream;
+  return report;
+}
+
+/**
+ * A browsable page for the image: the ECR console for ECR, the project's container registry page
+ * for GitLab's registry, otherwise the registry API URL of the index.
+ */
+export function imageUrl(input: {
+  repository: string;
+  digest: string;
+  insecure: boolean;
+  gitlab?: { registry?: string; projectUrl?: string };
+}): string {
+  const slash = input.repository.indexOf('/');
+  const host = input.repository.slice(0, slash);
+  const name = input.repository.slice(slash + 1);
+  const ecr = parseEcrHost(host);
+  if (ecr) {
+    return `https://${ecr.region}.console.aws.amazon.com/ecr/repositories/private/${ecr.registryId}/${name}/_/image/${input.digest}/details?region=${ecr.region}`;
+  }
+  if (
+    input.gitlab?.registry &&
+    input.gitlab.projectUrl &&
+    input.gitlab.registry.toLowerCase() === host.toLowerCase()
+  ) {
+    return `${input.gitlab.projectUrl}/container_registry`;
+  }
+  return `${input.insecure ? 'http' : 'https'}://${host}/v2/${name}/manifests/${input.digest}`;
+}
+
+/** `{ "kiln": [ { "external_link": { label, url } } ] }`: one link per tag that points at our index. */
+export function buildAnnotations(report: ManifestReport, url: string): Record<string, unknown> {
+  const live = report.tags.filter((t) => t.status !== 'skipped-newer').map((t) => t.tag);
+  const links = [{ external_link: { label: `${report.image}@${report.indexDigest}`, url } }];
+  for (const tag of live) links.push({ external_link: { label: `${report.image}:${tag}`, url } });
+  return { kiln: links };
+}

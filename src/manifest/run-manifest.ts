@@ -1,0 +1,60 @@
+// The manifest job, step by step: digests → children by digest → verify → assemble → push every
+// tag → report. Everything that can fail without touching the registry fails before the first PUT.
+import type { Context } from '../context.js';
+import { resolveCredentials } from '../registry/auth/resolve-credentials.js';
+import { createRegistryClient, type RegistryClient, sha256Digest } from '../registry/client.js';
+import { parseRepository } from '../registry/reference.js';
+import type { ManifestSpec } from '../types.js';
+import { assembleIndex } from './assemble-index.js';
+import { fetchChildren } from './fetch-children.js';
+import { publishIndex } from './publish.js';
+import { readDigests } from './read-digests.js';
+import { buildReport, type ManifestReport } from './report.js';
+import { verifyChildren } from './verify-children.js';
+
+export interface RunManifestOptions {
+  spec: ManifestSpec;
+  ctx: Context;
+  /** A ready client (tests inject retry policies); otherwise one is built with resolved credentials. */
+  client?: RegistryClient;
+}
+
+export async function runManifest({ spec, ctx, client: given }: RunManifestOptions): Promise<ManifestReport> {
+  const { log } = ctx;
+  const repository = parseRepository(spec.repository, 'repository');
+  const digests = await readDigests(spec, ctx.cwd);
+
+  let client = given;
+  if (!client) {
+    const auth = await resolveCredentials({ host: repository.host, env: ctx.env, log });
+    log.info(`registry ${repository.host}: credentials from ${auth.source}`);
+    client = createRegistryClient({
+      host: repository.host,
+      insecure: spec.insecureRegistry,
+      log,
+      ...(auth.credentials ? { credentials: auth.credentials } : {}),
+    });
+  }
+
+  const children = await fetchChildren({ client, repository: repository.name, spec, digests });
+  verifyChildren(children);
+  const index = assembleIndex({
+    children,
+    created: spec.created,
+    ...(spec.upstream ? { upstream: { repo: spec.upstream.repo, sha: spec.upstream.sha } } : {}),
+  });
+  const bytes = Buffer.from(index.text);
+  const digest = sha256Digest(bytes);
+  log.info(`${spec.project}: index ${digest} (${children.map((c) => c.arch).join(', ')})`);
+
+  const tags = await publishIndex({
+    client,
+    repository: repository.name,
+    index: { mediaType: index.mediaType, bytes, digest },
+    tags: spec.tags,
+    created: spec.created,
+    log,
+  });
+  for (const t of tags) log.info(`  ${spec.repository}:${t.tag}  ${t.status}`);
+  return buildReport({ spec, indexDigest: digest, mediaType: index.mediaType, tags, childDigests: digests });
+}
