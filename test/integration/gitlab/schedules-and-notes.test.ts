@@ -1,0 +1,220 @@
+// GitLab's REST API cannot run here: these tests talk to a local HTTP server on 127.0.0.1 that
+// answers as the documented pipeline-schedule and merge-request-note endpoints do
+// (see schedules-notes-stub.ts), through the same @gitbeaker/rest client kiln uses in CI.
+import { afterEach, describe, expect, test } from 'vitest';
+import { main } from '../../../src/cli.js';
+import { KilnError } from '../../../src/errors.js';
+import { createGitlabClient } from '../../../src/gitlab/client.js';
+import { PLAN_NOTE_MARKER, planNoteBody, postPlanNote } from '../../../src/gitlab/mr-note.js';
+import { ensureSchedule, type ScheduleSpec } from '../../../src/gitlab/schedules.js';
+import { createMemoryLogger } from '../../../src/log.js';
+import { type GitlabStub, startSchedulesNotesStub } from './schedules-notes-stub.js';
+
+const TOKEN = 'glpat-schedule-stub-0123456789';
+const WEEKLY: ScheduleSpec = {
+  description: 'kiln weekly rebuild',
+  ref: 'main',
+  cron: '0 3 * * 1',
+  timezone: 'UTC',
+  active: true,
+};
+
+let stub: GitlabStub | undefined;
+afterEach(async () => {
+  await stub?.stop();
+  stub = undefined;
+});
+
+async function start(
+  seed: Parameters<typeof startSchedulesNotesStub>[0]['schedules'] = [],
+  notes: Parameters<typeof startSchedulesNotesStub>[0]['notes'] = [],
+) {
+  stub = await startSchedulesNotesStub({
+    token: TOKEN,
+    projectId: 42,
+    projectPath: 'acme/images',
+    mrIid: 7,
+    schedules: seed,
+    notes,
+  });
+  return { stub, api: createGitlabClient({ host: stub.url, token: TOKEN }) };
+}
+
+describe('ensureSchedule', () => {
+  test('creates the schedule once, then finds it by description and leaves it', async () => {
+    const { stub, api } = await start([
+      {
+        id: 5,
+        description: 'nightly tests',
+        ref: 'refs/heads/main',
+        cron: '0 1 * * *',
+        cron_timezone: 'UTC',
+        active: true,
+      },
+    ]);
+    expect(await ensureSchedule({ api, projectId: '42', spec: WEEKLY })).toEqual({
+      action: 'create',
+      id: 1000,
+      duplicates: [],
+    });
+    expect(stub.requests.at(-1)).toMatchObject({
+      method: 'POST',
+      path: '/api/v4/projects/42/pipeline_schedules',
+      body: { description: 'kiln weekly rebuild', ref: 'main', cron: '0 3 * * 1', cron_timezone: 'UTC' },
+    });
+    // GitLab answers with refs/heads/main: still the same schedule, nothing to change.
+    expect(await ensureSchedule({ api, projectId: '42', spec: WEEKLY })).toEqual({
+      action: 'unchanged',
+      id: 1000,
+      duplicates: [],
+    });
+    expect(stub.schedules.filter((s) => s.description === WEEKLY.description)).toHaveLength(1);
+    expect(stub.schedules.find((s) => s.id === 5)?.cron).toBe('0 1 * * *');
+  });
+
+  test('updates a changed cron and time zone in place (project given by path), never duplicating', async () => {
+    const { stub, api } = await start([
+      {
+        id: 8,
+        description: 'kiln weekly rebuild',
+        ref: 'refs/heads/main',
+        cron: '0 4 * * 0',
+        cron_timezone: 'UTC',
+        active: false,
+      },
+      {
+        id: 9,
+        description: 'kiln weekly rebuild',
+        ref: 'refs/heads/main',
+        cron: '0 4 * * 0',
+        cron_timezone: 'UTC',
+        active: true,
+      },
+    ]);
+    const result = await ensureSchedule({
+      api,
+      projectId: 'acme/images',
+      spec: { ...WEEKLY, timezone: 'Europe/Berlin' },
+    });
+    expect(result).toEqual({ action: 'update', id: 8, duplicates: [9] });
+    expect(stub.requests.at(-1)).toMatchObject({
+      method: 'PUT',
+      path: '/api/v4/projects/acme%2Fimages/pipeline_schedules/8',
+    });
+    expect(stub.schedules.find((s) => s.id === 8)).toMatchObject({
+      cron: '0 3 * * 1',
+      cron_timezone: 'Europe/Berlin',
+      active: true,
+    });
+    expect(stub.schedules).toHaveLength(2);
+  });
+
+  test.each([
+    ['a wrong token', 'glpat-wrong-token-000000', '42', /HTTP 401/, /api scope/],
+    ['an unknown project', TOKEN, '99', /HTTP 404/, /project id or path/],
+  ])('%s fails with GITLAB_API_FAILED, the status and a hint', async (_, token, projectId, message, hint) => {
+    const { stub } = await start();
+    const api = createGitlabClient({ host: stub.url, token });
+    const error = await ensureSchedule({ api, projectId, spec: WEEKLY }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KilnError);
+    expect((error as KilnError).code).toBe('GITLAB_API_FAILED');
+    expect((error as KilnError).message).toMatch(message);
+    expect((error as KilnError).hint).toMatch(hint);
+  });
+});
+
+describe('kiln schedule ensure', () => {
+  test('reads the token from the variable named by the settings, prints the result, never the token', async () => {
+    const { stub } = await start();
+    const log = createMemoryLogger();
+    const env = {
+      CI_API_V4_URL: `${stub.url}/api/v4`,
+      CI_PROJECT_ID: '42',
+      CI_DEFAULT_BRANCH: 'trunk',
+      KILN_GITLAB_TOKEN_VARIABLE: 'IMAGES_API_TOKEN',
+      IMAGES_API_TOKEN: TOKEN,
+    };
+    const argv = [
+      'schedule',
+      'ensure',
+      '--cron',
+      '30 2 * * 6',
+      '--timezone',
+      'Europe/Berlin',
+      '--description',
+      TOKEN,
+    ];
+    const code = await main(argv, { cwd: '/nonexistent-root', env, now: new Date(), log });
+    expect(code).toBe(0);
+    expect(stub.schedules).toMatchObject([
+      { cron: '30 2 * * 6', cron_timezone: 'Europe/Berlin', ref: 'refs/heads/trunk' },
+    ]);
+    const output = [...log.stdout, ...log.stderr].join('');
+    expect(output).toMatch(/created pipeline schedule #1000 "\[MASKED\]"/);
+    expect(output).not.toContain(TOKEN);
+  });
+
+  test.each([
+    [['schedule', 'ensure', '--cron', 'every monday'], 2, /not a five-field cron/],
+    [['schedule', 'remove'], 2, /unknown action "remove"/],
+    [['schedule', 'ensure', '--gitlab-url', 'ftp://gitlab.example.com'], 2, /must be http\(s\)/],
+    [
+      ['schedule', 'ensure', '--project', '42', '--gitlab-url', 'https://gitlab.example.com'],
+      1,
+      /no GitLab API token in \$KILN_GITLAB_TOKEN/,
+    ],
+  ])('%j exits %i with a clear message', async (argv, exit, message) => {
+    const log = createMemoryLogger();
+    const code = await main(argv, {
+      cwd: '/nonexistent-root',
+      env: { CI_PROJECT_ID: '42' },
+      now: new Date(),
+      log,
+    });
+    expect(code).toBe(exit);
+    expect(log.stderr.join('')).toMatch(message);
+  });
+});
+
+describe('postPlanNote', () => {
+  const body = (table: string) =>
+    planNoteBody({ table, pipelineUrl: 'https://gitlab.example.com/acme/images/-/pipelines/9' });
+
+  test('posts one note, then updates that same note, and leaves it when nothing changed', async () => {
+    const { stub, api } = await start(
+      [],
+      [
+        { id: 1, body: 'Looks good to me', system: false },
+        { id: 2, body: `added 1 commit ${PLAN_NOTE_MARKER}`, system: true },
+      ],
+    );
+    const first = await postPlanNote({ api, projectId: 42, mrIid: 7, body: body('nginx  changed') });
+    expect(first).toEqual({ action: 'created', noteId: 1000 });
+    const second = await postPlanNote({
+      api,
+      projectId: 42,
+      mrIid: 7,
+      body: body('nginx  changed\nredis  changed'),
+    });
+    expect(second).toEqual({ action: 'updated', noteId: 1000 });
+    const third = await postPlanNote({
+      api,
+      projectId: 42,
+      mrIid: 7,
+      body: body('nginx  changed\nredis  changed'),
+    });
+    expect(third).toEqual({ action: 'unchanged', noteId: 1000 });
+    expect(stub.notes.filter((n) => n.body.includes(PLAN_NOTE_MARKER) && !n.system)).toHaveLength(1);
+    expect(stub.notes.find((n) => n.id === 1000)?.body).toContain('redis  changed');
+    expect(stub.notes.find((n) => n.id === 1)?.body).toBe('Looks good to me');
+  });
+
+  test('adds the marker to a body without it, so the next run finds the note', async () => {
+    const { stub, api } = await start();
+    await postPlanNote({ api, projectId: 'acme/images', mrIid: 7, body: 'plain text' });
+    expect(stub.notes[0]?.body).toBe(`${PLAN_NOTE_MARKER}\nplain text`);
+    expect((await postPlanNote({ api, projectId: 'acme/images', mrIid: 7, body: 'plain text' })).action).toBe(
+      'unchanged',
+    );
+  });
+});
