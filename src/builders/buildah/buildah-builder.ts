@@ -64,10 +64,27 @@ function registryMirrorLines(mirror: string): string[] {
   ];
 }
 
+/**
+ * Pushing to this project's GitLab registry: log in with the job's own credentials. Other
+ * registries: buildah reads REGISTRY_AUTH_FILE (e.g. a file-type CI/CD variable) or
+ * ~/.docker/config.json, like every containers/image tool.
+ */
+function gitlabRegistryLogin(destination: string): string[] {
+  const host = shellQuote(destination.slice(0, destination.indexOf('/')));
+  return [
+    `if [ -n "\${CI_REGISTRY_PASSWORD:-}" ] && [ ${host} = "\${CI_REGISTRY:-}" ]; then printf '%s' "$CI_REGISTRY_PASSWORD" | ${BUILDAH} login --username "$CI_REGISTRY_USER" --password-stdin "$CI_REGISTRY"; fi`,
+  ];
+}
+
 export const buildahBuilder: Builder = {
   name: 'buildah',
   image: (images) => images.buildah,
-  variables: () => ({ [STORAGE_DRIVER_VARIABLE]: 'vfs', BUILDAH_ISOLATION: 'chroot' }),
+  variables(spec) {
+    const vars: Record<string, string> = { [STORAGE_DRIVER_VARIABLE]: 'vfs', BUILDAH_ISOLATION: 'chroot' };
+    // An upstream build fetches its own source; the monorepo checkout is not needed (as with Kaniko).
+    if (spec.source.kind === 'git') vars['GIT_STRATEGY'] = 'none';
+    return vars;
+  },
   script(spec) {
     const digestDir = spec.digestFile.includes('/')
       ? spec.digestFile.slice(0, spec.digestFile.lastIndexOf('/'))
@@ -76,6 +93,7 @@ export const buildahBuilder: Builder = {
       ...pinnedSourceLines(spec),
       ...(spec.registryMirror ? registryMirrorLines(spec.registryMirror) : []),
       shellCommand(['mkdir', '-p', digestDir]),
+      ...gitlabRegistryLogin(spec.destination),
       `${BUILDAH} build ${buildArgv(spec).join(' ')}`,
       `${BUILDAH} push ${pushArgv(spec).join(' ')}`,
       `echo "kiln: pushed ${spec.destination.replace(/[$`"\\]/g, '')}@$(cat ${shellQuote(spec.digestFile)})"`,

@@ -1,0 +1,64 @@
+// gitlab-ci-local 4.73.0 (this repository's node_modules; later versions need Node 22) running a
+// repository's .gitlab-ci.yml with the shell executor, plus what it reports per job.
+//
+// What 4.73.0 does with kiln's pipeline (read in its dist/index.js, Job.startTriggerPipeline):
+// - `trigger: include: - artifact: X, job: J` IS run: it loads .gitlab-ci-local/artifacts/J/X and runs
+//   it as a child pipeline in the same folder, with CI_PIPELINE_SOURCE=parent_pipeline and the
+//   trigger job's variables — but NOT the parent's --variable flags (so settings the child jobs
+//   need travel as environment variables of the process, which shell jobs inherit).
+// - `strategy: depend` is ignored: the trigger job passes even when a child job fails, so callers
+//   must read each child job's result (`jobs` below) instead of trusting the exit code.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { REPO_ROOT } from './component-template.js';
+import { requireTool } from './tools.js';
+
+export const GITLAB_CI_LOCAL = path.join(REPO_ROOT, 'node_modules/.bin/gitlab-ci-local');
+
+export interface PipelineRun {
+  exitCode: number;
+  output: string;
+  /** Every job that ran, parent and child pipelines alike: name → passed. */
+  jobs: Map<string, boolean>;
+}
+
+/**
+ * Each job ends with `<name> finished in <time>` (then ` FAIL <code>` when it failed); child jobs
+ * carry a `[trigger] -> ` prefix. Names are taken without it, so child and parent jobs share one map.
+ */
+export function jobResults(output: string): Map<string, boolean> {
+  const jobs = new Map<string, boolean>();
+  const line = /^\s*(?:\[[^\]]*\] -> )*(\S+) finished in [^\n]*?( FAIL \d+| warning)?\s*$/gm;
+  for (const match of output.matchAll(line)) {
+    jobs.set(match[1]!, match[2] === undefined || match[2] === ' warning');
+  }
+  return jobs;
+}
+
+export async function runGitlabCiLocal(options: {
+  cwd: string;
+  variables?: Record<string, string>;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}): Promise<PipelineRun> {
+  requireTool('rsync', 'rsync');
+  const args = ['--force-shell-executor', '--no-color'];
+  for (const [name, value] of Object.entries(options.variables ?? {}))
+    args.push('--variable', `${name}=${value}`);
+  const child = spawn(GITLAB_CI_LOCAL, args, {
+    cwd: options.cwd,
+    env: { ...options.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  const timer = setTimeout(() => child.kill('SIGTERM'), options.timeoutMs ?? 600_000);
+  const exitCode = await new Promise<number>((resolve) => child.once('close', (code) => resolve(code ?? -1)));
+  clearTimeout(timer);
+  return { exitCode, output, jobs: jobResults(output) };
+}
