@@ -1,0 +1,43 @@
+// Paths in build-config.yaml (dockerfile_path, context_path, watch_paths) are POSIX paths inside
+// the build source or the repository. They may not be absolute or climb out with `..`: a context
+// outside the checkout would let a project read the runner's files into an image.
+import path from 'node:path';
+import type { Finding } from './git-url.js';
+
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** undefined when `value` stays inside its root, else why not. `a/../b` is fine; `a/../../b` is not. */
+export function checkRelativePath(value: string): Finding | undefined {
+  if (CONTROL.test(value)) return { message: 'must not contain control characters or newlines' };
+  if (value.includes('\\'))
+    return { message: 'must use "/" as separator', hint: `write ${value.replace(/\\/g, '/')}` };
+  if (value.startsWith('/') || /^[A-Za-z]:/.test(value)) {
+    return {
+      message: 'must be a relative path',
+      hint: 'paths are relative to the build context; drop the leading "/"',
+    };
+  }
+  if (value.startsWith('-')) return { message: 'must not start with "-"', hint: `write ./${value}` };
+  const normalized = path.posix.normalize(value);
+  if (normalized === '..' || normalized.startsWith('../')) {
+    return {
+      message: 'must not escape the build context with ".."',
+      hint: 'keep the path inside the context',
+    };
+  }
+  return undefined;
+}
+
+/** Repository-relative globs (watch_paths): the same rules, and no `..` segment anywhere. */
+export function checkRelativeGlob(value: string): Finding | undefined {
+  if (value.length === 0) return { message: 'must not be empty' };
+  const problem = checkRelativePath(value);
+  if (problem) return { ...problem, hint: 'globs are relative to the repository root, e.g. shared/base/**' };
+  if (value.split('/').includes('..')) {
+    return {
+      message: 'must not contain ".."',
+      hint: 'globs are relative to the repository root, e.g. shared/base/**',
+    };
+  }
+  return undefined;
+}
