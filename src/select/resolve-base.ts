@@ -1,0 +1,147 @@
+// Which commits to compare for push and merge-request pipelines, and what was done to get there.
+// The order of preference, each falling back to the next with a note:
+//   push: --base > last successful push pipeline (GitLab API, with a token) > CI_COMMIT_BEFORE_SHA
+//         > (all-zero before SHA) merge base with the default branch > every project
+//   mr:   --base > CI_MERGE_REQUEST_DIFF_BASE_SHA > merge base with the target branch
+//   local (no CI): --base > the parent of head
+import type { CiEnv } from '../ci/ci-env.js';
+import type { Context } from '../context.js';
+import { KilnError } from '../errors.js';
+import { ensureCommitPresent } from '../git/ensure-commit-present.js';
+import { mergeBaseWithBranch } from '../git/fetch-branch.js';
+import { isAncestor, resolveCommit } from '../git/revisions.js';
+import type { Trigger } from '../types.js';
+
+export type ResolvedRange = { head: string; notes: string[] } & ({ base: string } | { all: string });
+
+export interface ResolveBaseInput {
+  ctx: Context;
+  root: string;
+  ci: CiEnv;
+  trigger: Extract<Trigger, 'push' | 'mr'>;
+  flags: { base?: string; head?: string };
+  /** Returns the last successful pipeline's SHA or undefined, throws on API failure; absent = no token. */
+  lastSuccessful?: () => Promise<{ id: number; sha: string } | undefined>;
+  maxDeepen: number;
+}
+
+type Candidate = { rev: string; label: string; explicit?: boolean } | { branch: string; label: string };
+
+export async function resolveBase(input: ResolveBaseInput): Promise<ResolvedRange> {
+  const git = { cwd: input.root, mask: input.ctx.log.mask };
+  const notes: string[] = [];
+  const headRev = input.flags.head ?? input.ci.commitSha ?? 'HEAD';
+  const head = await resolveCommit({ ...git, rev: headRev });
+  if (!head) {
+    throw new KilnError('REF_NOT_FOUND', `head commit ${headRev} is not in the clone at ${input.root}`, {
+      hint: input.flags.head ? 'check --head' : 'run kiln in the checkout of the pipeline commit',
+    });
+  }
+
+  for (const candidate of await candidates(input, head, notes)) {
+    if ('branch' in candidate) {
+      const found = await mergeBaseWithBranch({
+        ...git,
+        branch: candidate.branch,
+        head,
+        maxDeepen: input.maxDeepen,
+      });
+      notes.push(...found.steps);
+      if (found.sha)
+        return finish(git, { head, base: found.sha, notes }, `${candidate.label} (${found.sha})`);
+      notes.push(`no merge base with ${candidate.branch} found within ${input.maxDeepen} commits`);
+      continue;
+    }
+    const present = await ensureCommitPresent({ ...git, rev: candidate.rev, maxDeepen: input.maxDeepen });
+    notes.push(...present.steps);
+    if (present.sha)
+      return finish(git, { head, base: present.sha, notes }, `${candidate.label} (${present.sha})`);
+    if ('explicit' in candidate && candidate.explicit) {
+      throw new KilnError(
+        'REF_NOT_FOUND',
+        `base ${candidate.rev} is not in the clone, even after deepening`,
+        {
+          hint: 'check --base, or fetch more history (git fetch --unshallow)',
+        },
+      );
+    }
+    notes.push(
+      `${candidate.label} ${candidate.rev} is not in the clone even after deepening; trying the next base`,
+    );
+  }
+  const why = notes.length > 0 ? 'no usable base commit (see notes)' : 'no base commit';
+  return { head, notes, all: why };
+}
+
+async function candidates(input: ResolveBaseInput, head: string, notes: string[]): Promise<Candidate[]> {
+  const { ci, flags } = input;
+  if (flags.base) return [{ rev: flags.base, label: 'base from --base', explicit: true }];
+
+  if (input.trigger === 'mr') {
+    const list: Candidate[] = [];
+    const mr = ci.mergeRequest;
+    if (mr?.diffBaseSha) list.push({ rev: mr.diffBaseSha, label: 'base: CI_MERGE_REQUEST_DIFF_BASE_SHA' });
+    const target = mr?.targetBranch ?? ci.defaultBranch;
+    if (target) list.push({ branch: target, label: `base: merge base with ${target}` });
+    return list;
+  }
+
+  const list: Candidate[] = [];
+  if (input.lastSuccessful) {
+    try {
+      const last = await input.lastSuccessful();
+      if (last) list.push({ rev: last.sha, label: `base: last successful pipeline #${last.id}` });
+      else notes.push('GitLab lists no successful push pipeline on this branch yet');
+    } catch (error) {
+      notes.push(
+        `GitLab API failed (${input.ctx.log.mask((error as Error).message)}): falling back to CI_COMMIT_BEFORE_SHA`,
+      );
+    }
+  } else if (ci.inGitlab) {
+    notes.push(
+      'no GitLab API token: comparing with CI_COMMIT_BEFORE_SHA (a failed pipeline is not retried on the next push)',
+    );
+  }
+  if (ci.commitBeforeSha) list.push({ rev: ci.commitBeforeSha, label: 'base: CI_COMMIT_BEFORE_SHA' });
+  else if (ci.beforeShaIsZero) {
+    // GitLab sends forty zeros for the first push of a branch: https://docs.gitlab.com/ci/variables/predefined_variables/
+    const branch = ci.commitBranch;
+    if (branch && ci.defaultBranch && branch !== ci.defaultBranch) {
+      notes.push(
+        `first push of branch ${branch} (CI_COMMIT_BEFORE_SHA is all zeros): comparing with ${ci.defaultBranch}`,
+      );
+      list.push({ branch: ci.defaultBranch, label: `base: merge base with ${ci.defaultBranch}` });
+    } else {
+      notes.push(
+        'first push of the default branch (CI_COMMIT_BEFORE_SHA is all zeros): every project is built',
+      );
+    }
+  } else if (!ci.inGitlab && list.length === 0) {
+    const parent = await resolveCommit({ cwd: input.root, rev: `${head}^` });
+    if (parent) {
+      notes.push('no --base and no CI variables: comparing with the parent of head');
+      list.push({ rev: parent, label: 'base: parent of head' });
+    } else notes.push('head has no parent: every project is built');
+  }
+  return list;
+}
+
+async function finish(
+  git: { cwd: string; mask: (t: string) => string },
+  range: { head: string; base: string; notes: string[] },
+  label: string,
+): Promise<ResolvedRange> {
+  range.notes.push(label);
+  let ancestor: boolean | undefined;
+  try {
+    ancestor = await isAncestor({ ...git, ancestor: range.base, descendant: range.head });
+  } catch {
+    ancestor = undefined; // a base fetched on its own has no history here: ancestry unknown
+  }
+  if (ancestor === false) {
+    range.notes.push(
+      'the base is not an ancestor of head (force push or rewritten history): comparing the two trees, so projects the dropped commits touched are rebuilt too',
+    );
+  }
+  return range;
+}
