@@ -1,0 +1,154 @@
+import { describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
+import { KilnError } from '../../../src/errors.js';
+import { assemblePlan } from '../../../src/plan/assemble-plan.js';
+import type { BuildPlan } from '../../../src/plan/types.js';
+import { checkPipelineLimits, DEFAULT_LIMITS } from '../../../src/render/pipeline-limits.js';
+import { childPipeline, renderChildPipeline } from '../../../src/render/render-child-pipeline.js';
+import type { Project, Trigger } from '../../../src/types.js';
+import { gitlabCiErrors } from '../../harness/gitlab-ci-schema.js';
+import { PIPELINE, pins, project, selection, settings } from '../plan/fixtures.js';
+
+function planOf(
+  projects: Project[],
+  names = projects.map((p) => p.name),
+  trigger: Trigger = 'push',
+  extra = {},
+): BuildPlan {
+  return assemblePlan({
+    selection: selection(names, trigger),
+    projects,
+    settings: settings(extra),
+    pinned: pins(projects),
+    pipeline: PIPELINE,
+  });
+}
+
+type Job = {
+  needs?: { job: string; artifacts: boolean }[];
+  variables?: Record<string, string>;
+  script: string[];
+  tags?: string[];
+  interruptible?: boolean;
+  image: { name: string; entrypoint: string[] };
+};
+
+const hostile = project('weird', {
+  build_args: [
+    { name: 'Q', value: `it's "quoted" $(rm -rf /) \`id\` $HOME\nnewline` },
+    { name: 'BASE', value: '${ECR_REGISTRY}/base:1' },
+  ],
+  additional_tags: ['latest'],
+  target: 'runtime',
+});
+
+const PLANS: [string, () => BuildPlan][] = [
+  ['one upstream project', () => planOf([project('nginx')])],
+  ['a dependency chain', () => planOf([project('base'), project('app', { depends_on: ['base'] })])],
+  ['hostile build args', () => planOf([hostile])],
+  [
+    'a local-context project with buildah',
+    () => planOf([project('app', { use_local_context: true, builder: 'buildah' })]),
+  ],
+  ['an empty selection', () => planOf([project('a')], [])],
+  ['a merge request in plan mode', () => planOf([project('a')], ['a'], 'mr')],
+  [
+    'a scheduled rebuild with zstd and a mirror',
+    () => planOf([project('a')], ['a'], 'schedule', { compression: 'zstd', registryMirror: 'mirror.gcr.io' }),
+  ],
+  [
+    'arm/v7 with custom runner tags',
+    () =>
+      planOf([project('a', { platforms: ['linux/arm/v7'] })], ['a'], 'push', {
+        runnerTags: { 'linux/arm/v7': ['arm32', '$ARM_TAG'], 'linux/amd64': ['x'] },
+      }),
+  ],
+];
+
+describe('renderChildPipeline', () => {
+  test.each(PLANS)('%s: valid against GitLab CI schema', (_name, make) => {
+    const text = renderChildPipeline(make());
+    const doc = parse(text) as Record<string, unknown>;
+    expect(gitlabCiErrors(doc)).toEqual([]);
+    expect(Object.keys(doc).filter((k) => k !== 'stages').length).toBeGreaterThan(0);
+  });
+
+  test('build jobs: runner tags, pinned debug image with empty entrypoint, digest artifact, retry, interruptible', () => {
+    const doc = parse(renderChildPipeline(planOf([project('nginx')]))) as Record<
+      string,
+      Job & Record<string, unknown>
+    >;
+    const job = doc['build:nginx:arm64'];
+    expect(job?.tags).toEqual(['$CICD_TAG_ARM64']);
+    expect(job?.image).toEqual({ name: 'martizih/kaniko:v1.28.3-debug', entrypoint: [''] });
+    expect(job?.variables?.['GIT_STRATEGY']).toBe('none');
+    expect(job?.['artifacts']).toEqual({ paths: ['kiln/digests/nginx/arm64.digest'], expire_in: '1 day' });
+    expect(job?.['retry']).toMatchObject({ max: 2 });
+    expect(job?.interruptible).toBe(true);
+    expect(job?.needs).toEqual([]);
+  });
+
+  test('manifest jobs need exactly their builds (artifacts) and dependency manifests; spec escaped for GitLab', () => {
+    const plan = planOf([
+      project('base'),
+      project('app', { depends_on: ['base'], upstream_repo: 'https://git.example.com/$HOME/${app}.git' }),
+    ]);
+    const doc = childPipeline(plan) as Record<string, Job>;
+    expect(doc['manifest:app']?.needs).toEqual([
+      { job: 'build:app:amd64', artifacts: true },
+      { job: 'build:app:arm64', artifacts: true },
+      { job: 'manifest:base', artifacts: false },
+    ]);
+    expect(doc['build:app:amd64']?.needs).toEqual([{ job: 'manifest:base', artifacts: false }]);
+    expect(doc['manifest:app']?.interruptible).toBe(false);
+    expect(doc['manifest:app']?.script).toEqual(['kiln manifest --project app']);
+    const raw = doc['manifest:app']?.variables?.['KILN_MANIFEST_SPEC'] ?? '';
+    // What the job sees after GitLab turns $$ into $: exactly the ManifestSpec.
+    expect(JSON.parse(raw.replaceAll('$$', '$'))).toEqual(plan.projects[1]?.manifest.spec);
+    expect(raw.replaceAll('$$', '')).not.toContain('$');
+  });
+
+  test('no stage barrier: every job that needs nothing declares needs: []', () => {
+    const doc = childPipeline(planOf([project('a'), project('b')])) as Record<string, Job>;
+    expect(doc['build:b:amd64']?.needs).toEqual([]);
+    expect(doc['manifest:a']?.needs?.map((n) => n.job)).toEqual(['build:a:amd64', 'build:a:arm64']);
+  });
+
+  test.each([
+    ['an empty plan', () => planOf([project('a')], []), 'kiln:nothing-to-build', /nothing to build/],
+    ['an MR plan', () => planOf([project('a')], ['a'], 'mr'), 'kiln:plan-only', /plan only/],
+  ])('%s renders one no-op job (GitLab refuses a pipeline without jobs)', (_n, make, name, text) => {
+    const doc = childPipeline(make()) as Record<string, Job>;
+    expect(Object.keys(doc)).toEqual(['stages', name]);
+    expect(doc[name]?.script.join('\n')).toMatch(text);
+    expect(JSON.stringify(doc)).not.toContain('/kaniko/executor');
+  });
+});
+
+describe('checkPipelineLimits', () => {
+  function tooLarge(run: () => void): KilnError {
+    try {
+      run();
+    } catch (error) {
+      if (error instanceof KilnError) return error;
+    }
+    throw new Error('expected PLAN_TOO_LARGE');
+  }
+
+  test('within limits passes', () => {
+    const plan = planOf([project('a')]);
+    expect(() => checkPipelineLimits(childPipeline(plan), renderChildPipeline(plan))).not.toThrow();
+  });
+
+  test.each([
+    ['jobs', { ...DEFAULT_LIMITS, maxJobs: 2 }, /3 jobs.*ci_pipeline_size/],
+    ['needs', { ...DEFAULT_LIMITS, maxNeeds: 1 }, /needs 2 jobs.*ci_needs_size_limit/],
+    ['YAML size', { ...DEFAULT_LIMITS, maxYamlBytes: 100 }, /bytes.*max_yaml_size_bytes/],
+  ])('too many %s fails early naming the limit', (_what, limits, message) => {
+    const plan = planOf([project('a')]);
+    const error = tooLarge(() => checkPipelineLimits(childPipeline(plan), renderChildPipeline(plan), limits));
+    expect(error.code).toBe('PLAN_TOO_LARGE');
+    expect(error.message).toMatch(message);
+    expect(error.hint).toBeTruthy();
+  });
+});
