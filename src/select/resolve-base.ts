@@ -54,8 +54,10 @@ export async function resolveBase(input: ResolveBaseInput): Promise<ResolvedRang
     }
     const present = await ensureCommitPresent({ ...git, rev: candidate.rev, maxDeepen: input.maxDeepen });
     notes.push(...present.steps);
-    if (present.sha)
-      return finish(git, { head, base: present.sha, notes }, `${candidate.label} (${present.sha})`);
+    if (present.sha) {
+      const label = `${candidate.label} (${present.sha})`;
+      return finish(git, { head, base: present.sha, notes }, label, present.fetchedDirectly);
+    }
     if ('explicit' in candidate && candidate.explicit) {
       throw new KilnError(
         'REF_NOT_FOUND',
@@ -130,8 +132,14 @@ async function finish(
   git: { cwd: string; mask: (t: string) => string },
   range: { head: string; base: string; notes: string[] },
   label: string,
+  fetchedAlone = false,
 ): Promise<ResolvedRange> {
   range.notes.push(label);
+  if (fetchedAlone) {
+    // Fetched with --depth=1: its history is not here, so ancestry cannot be told; a tree diff needs none.
+    range.notes.push('the base was fetched on its own: comparing the two trees');
+    return range;
+  }
   let ancestor: boolean | undefined;
   try {
     ancestor = await isAncestor({ ...git, ancestor: range.base, descendant: range.head });
