@@ -1,12 +1,112 @@
-import { KilnError } from '../errors.js';
-import type { Command } from './command.js';
+// `kiln validate`: loads every project and the rebuild list, prints every problem at once
+// (`file:line:col: field: message (hint: …)`), exit 0 valid / 1 invalid / 2 usage.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { loadProjects } from '../config/load-projects.js';
+import { parseRebuildList } from '../config/rebuild-list.js';
+import { loadSettings, type RawSettings } from '../config/settings.js';
+import type { Context } from '../context.js';
+import { formatProblem, type Problem, usageError } from '../errors.js';
+import { type Command, parseFlags } from './command.js';
 
-// Placeholder until its issue lands.
+const HELP = `Usage: kiln validate [--root DIR] [--projects-dir DIR] [--rebuild-file FILE]
+
+Validates every <projects-dir>/*/build-config.yaml and the rebuild list, and prints every problem
+at once, one line each: file:line:col: field: what is wrong (hint: how to fix it).
+
+Options:
+  --root DIR           repository root (default: the current directory)
+  --projects-dir DIR   projects folder, relative to the root (default: projects; KILN_PROJECTS_DIR)
+  --rebuild-file FILE  scheduled rebuild list, relative to the root (default: rebuild-weekly.txt;
+                       KILN_REBUILD_FILE). A missing default file is fine; a missing named one is not.
+  -h, --help           show this help
+
+Exit codes: 0 valid, 1 invalid, 2 usage error.`;
+
+const FLAGS = {
+  root: { type: 'string' },
+  'projects-dir': { type: 'string' },
+  'rebuild-file': { type: 'string' },
+} as const;
+
 export const validateCommand: Command = {
   name: 'validate',
-  summary: '',
-  help: 'Usage: kiln validate',
-  async run() {
-    throw new KilnError('INTERNAL', 'kiln validate is not implemented yet');
+  summary: 'validate every build-config.yaml and the rebuild list',
+  help: HELP,
+  async run(argv, ctx) {
+    const { values, positionals, help } = parseFlags(argv, FLAGS, 'validate');
+    if (help) {
+      ctx.log.out(HELP);
+      return 0;
+    }
+    if (positionals.length > 0)
+      throw usageError(`unexpected argument "${positionals[0]}"`, 'run kiln validate --help');
+
+    const root = path.resolve(ctx.cwd, values.root ?? '.');
+    const flags: RawSettings = {};
+    if (values['projects-dir'] !== undefined) flags.projectsDir = values['projects-dir'];
+    if (values['rebuild-file'] !== undefined) flags.rebuildFile = values['rebuild-file'];
+    const settings = await loadSettings({ root, env: ctx.env, flags });
+    const rebuildNamed = values['rebuild-file'] !== undefined || ctx.env['KILN_REBUILD_FILE'] !== undefined;
+
+    const { projects, names, problems } = await loadProjects({
+      root,
+      projectsDir: settings.projectsDir,
+      repositoryMode: settings.repositoryMode,
+    });
+    // A project with a broken config is still a project: one problem, not a second in the list.
+    const rebuild = await checkRebuildList(root, settings.rebuildFile, names, rebuildNamed);
+    const all = [...problems, ...rebuild.problems];
+
+    report(all, root, ctx);
+    if (all.length > 0) {
+      const files = new Set(all.map((p) => p.file)).size;
+      ctx.log.error(`${plural(all.length, 'problem')} in ${plural(files, 'file')}`);
+      return 1;
+    }
+    const listed =
+      rebuild.count === undefined
+        ? 'no rebuild list'
+        : `${plural(rebuild.count, 'project')} in ${settings.rebuildFile}`;
+    ctx.log.out(`${plural(projects.length, 'project')} valid; ${listed}`);
+    return 0;
   },
 };
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+async function checkRebuildList(
+  root: string,
+  file: string,
+  names: string[],
+  named: boolean,
+): Promise<{ problems: Problem[]; count?: number }> {
+  let text: string;
+  try {
+    text = await readFile(path.join(root, file), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !named) return { problems: [] };
+    return {
+      problems: [
+        {
+          file,
+          message: `cannot read the rebuild list (${(error as NodeJS.ErrnoException).code})`,
+          hint: 'check --rebuild-file',
+        },
+      ],
+    };
+  }
+  const list = parseRebuildList(text, file, names);
+  return { problems: list.problems, count: list.names.length };
+}
+
+/** One line per problem, paths relative to where the user stands so editors can jump to them. */
+function report(problems: Problem[], root: string, ctx: Context): void {
+  for (const problem of problems) {
+    const file =
+      problem.file === undefined ? undefined : path.relative(ctx.cwd, path.join(root, problem.file)) || '.';
+    ctx.log.info(formatProblem({ ...problem, file }));
+  }
+}

@@ -139,9 +139,9 @@ function checkCrossField(raw: Record<string, unknown>, project: string, options:
     const hint = 'set upstream_repo and upstream_ref, or use_local_context: true';
     if (!present('upstream_repo') && !present('upstream_ref'))
       at([], 'no source: upstream_repo and upstream_ref are missing', hint);
-    else if (!present('upstream_repo')) at(['upstream_ref'], 'upstream_ref needs upstream_repo', hint, true);
+    else if (!present('upstream_repo')) at(['upstream_ref'], 'needs upstream_repo', hint, true);
     else if (!present('upstream_ref'))
-      at(['upstream_repo'], 'upstream_repo needs upstream_ref (a tag, branch or commit SHA)', hint, true);
+      at(['upstream_repo'], 'needs upstream_ref (a tag, branch or commit SHA)', hint, true);
     if (present('local_context'))
       at(['local_context'], 'only applies with use_local_context: true', 'remove local_context', true);
   }

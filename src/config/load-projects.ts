@@ -1,0 +1,116 @@
+// Loads every projects/<name>/build-config.yaml under a repository root. The only fs in
+// src/config: it lists folders, reads texts and hands them to the pure parser.
+import type { Dirent } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { KilnError, type Problem } from '../errors.js';
+import type { Project } from '../types.js';
+import { BUILD_CONFIG_FILE } from './build-config-schema.js';
+import { didYouMean } from './did-you-mean.js';
+import { parseBuildConfig } from './parse-build-config.js';
+
+export interface LoadProjectsOptions {
+  /** Repository root (absolute, or relative to the process's cwd). */
+  root: string;
+  /** Projects folder, relative to root (settings.projectsDir). */
+  projectsDir: string;
+  repositoryMode?: 'single' | 'per-project';
+}
+
+export interface LoadedProjects {
+  /** Valid projects, sorted by name. */
+  projects: Project[];
+  /** Every project folder with a build-config.yaml, valid or not, sorted. */
+  names: string[];
+  problems: Problem[];
+}
+
+/** Repository-relative POSIX path (problems and Project paths never depend on the OS or cwd). */
+function repoPath(...parts: string[]): string {
+  return path.posix.normalize(parts.join('/').split(path.sep).join('/'));
+}
+
+export async function loadProjects(options: LoadProjectsOptions): Promise<LoadedProjects> {
+  const projectsRel = repoPath(options.projectsDir);
+  let entries: Dirent[];
+  try {
+    entries = await readdir(path.join(options.root, options.projectsDir), { withFileTypes: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const message =
+      code === 'ENOENT' ? 'the projects folder does not exist' : `cannot read the projects folder (${code})`;
+    return {
+      projects: [],
+      names: [],
+      problems: [{ file: projectsRel, message, hint: 'check --root and --projects-dir (KILN_PROJECTS_DIR)' }],
+    };
+  }
+
+  // Hidden folders (.git, .cache) are not projects.
+  const folders = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
+  const texts = await Promise.all(
+    folders.map((name) => readProjectFile(options.root, options.projectsDir, name)),
+  );
+  const names = folders.filter((_, i) => texts[i]?.text !== undefined).sort();
+
+  const projects: Project[] = [];
+  const problems: Problem[] = [];
+  for (const [i, name] of folders.entries()) {
+    const read = texts[i]!;
+    const dir = repoPath(projectsRel, name);
+    const file = repoPath(dir, BUILD_CONFIG_FILE);
+    if (read.text === undefined) {
+      problems.push({ file: dir, ...read.problem });
+      continue;
+    }
+    const result = parseBuildConfig(read.text, file, name, {
+      projectNames: names,
+      ...(options.repositoryMode ? { repositoryMode: options.repositoryMode } : {}),
+    });
+    problems.push(...result.problems);
+    if (result.config) projects.push({ name, dir, file, config: result.config });
+  }
+  projects.sort((a, b) => a.name.localeCompare(b.name));
+  problems.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0));
+  return { projects, names, problems };
+}
+
+async function readProjectFile(
+  root: string,
+  projectsDir: string,
+  name: string,
+): Promise<{ text?: string; problem: Omit<Problem, 'file'> }> {
+  const folder = path.join(root, projectsDir, name);
+  try {
+    return { text: await readFile(path.join(folder, BUILD_CONFIG_FILE), 'utf8'), problem: { message: '' } };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      return {
+        problem: { message: `cannot read ${BUILD_CONFIG_FILE} (${(error as NodeJS.ErrnoException).code})` },
+      };
+    }
+    const siblings = await readdir(folder).catch(() => [] as string[]);
+    const near = didYouMean(BUILD_CONFIG_FILE, siblings);
+    return {
+      problem: {
+        message: `no ${BUILD_CONFIG_FILE} in this project folder`,
+        hint: near
+          ? `rename ${near} to ${BUILD_CONFIG_FILE}`
+          : `add ${BUILD_CONFIG_FILE}, or move the folder out of ${projectsDir}`,
+      },
+    };
+  }
+}
+
+/** loadProjects, throwing one CONFIG_INVALID error that lists every problem. */
+export async function loadProjectsOrThrow(options: LoadProjectsOptions): Promise<Project[]> {
+  const { projects, problems } = await loadProjects(options);
+  if (problems.length > 0) {
+    const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+    throw new KilnError('CONFIG_INVALID', `invalid project configuration: ${count}`, {
+      problems,
+      hint: 'run kiln validate for the same list',
+    });
+  }
+  return projects;
+}

@@ -1,0 +1,98 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { main } from '../../../src/cli.js';
+import { buildConfigJsonSchemaText } from '../../../src/config/build-config-json-schema.js';
+import type { Context } from '../../../src/context.js';
+import { createMemoryLogger } from '../../../src/log.js';
+
+const FIXTURES = 'test/fixtures/configs';
+
+function context(env: Record<string, string> = {}): Context & { log: ReturnType<typeof createMemoryLogger> } {
+  return { cwd: process.cwd(), env, now: new Date('2026-11-23T10:00:00Z'), log: createMemoryLogger() };
+}
+
+describe('kiln validate', () => {
+  test('a valid repository: exit 0, a summary on stdout, nothing on stderr', async () => {
+    const ctx = context();
+    expect(await main(['validate', '--root', `${FIXTURES}/valid-repo`], ctx)).toBe(0);
+    expect(ctx.log.stdout.join('')).toBe('2 projects valid; 1 project in rebuild-weekly.txt\n');
+    expect(ctx.log.stderr).toEqual([]);
+  });
+
+  test('a broken repository: exit 1, one line per problem on stderr, then a count', async () => {
+    const ctx = context();
+    expect(await main(['validate', '--root', `${FIXTURES}/broken-repo`], ctx)).toBe(1);
+    const root = `${FIXTURES}/broken-repo`;
+    expect(ctx.log.stderr.join('').split('\n')).toEqual([
+      `${root}/projects/bad-platform/build-config.yaml:4:5: platforms[1]: "linux/arm65" is not a platform kiln can build (hint: did you mean "linux/arm64"?)`,
+      `${root}/projects/bad-platform/build-config.yaml:5:1: tags: unknown key "tags" (hint: did you mean "additional_tags"?)`,
+      `${root}/projects/bad-url/build-config.yaml:1:16: upstream_repo: remote helper "ext::" is not allowed (it can run commands) (hint: use https://host/path, ssh://git@host/path, git@host:path or git://host/path)`,
+      `${root}/rebuild-weekly.txt:3:3: "okk" is not a project (hint: did you mean "ok"?)`,
+      'error: 4 problems in 3 files',
+      '',
+    ]);
+    expect(ctx.log.stdout).toEqual([]);
+  });
+
+  test('--projects-dir and --rebuild-file (and their KILN_* variables) pick other places', async () => {
+    const ctx = context({ KILN_REBUILD_FILE: 'missing.txt' });
+    expect(await main(['validate', '--root', FIXTURES, '--projects-dir', 'valid-repo/projects'], ctx)).toBe(
+      1,
+    );
+    expect(ctx.log.stderr.join('')).toContain(
+      `${FIXTURES}/missing.txt: cannot read the rebuild list (ENOENT)`,
+    );
+
+    const flagged = context();
+    const argv = [
+      'validate',
+      '--root',
+      FIXTURES,
+      '--projects-dir',
+      'valid-repo/projects',
+      '--rebuild-file',
+      'valid-repo/rebuild-weekly.txt',
+    ];
+    expect(await main(argv, flagged)).toBe(0);
+  });
+
+  test.each([
+    [['validate', '--nope'], 'Unknown option'],
+    [['validate', 'extra'], 'unexpected argument "extra"'],
+    [['validate', '--root'], "Option '--root <value>' argument missing"],
+  ])('usage error %j exits 2', async (argv, message) => {
+    const ctx = context();
+    expect(await main(argv, ctx)).toBe(2);
+    expect(ctx.log.stderr.join('')).toContain(message);
+  });
+
+  test('--help exits 0 and documents the flags', async () => {
+    const ctx = context();
+    expect(await main(['validate', '--help'], ctx)).toBe(0);
+    expect(ctx.log.stdout.join('')).toContain('--projects-dir DIR');
+  });
+});
+
+describe('kiln schema', () => {
+  test('prints the schema on stdout', async () => {
+    const ctx = context();
+    expect(await main(['schema'], ctx)).toBe(0);
+    expect(JSON.parse(ctx.log.stdout.join(''))).toMatchObject({
+      title: 'kiln build-config.yaml',
+      type: 'object',
+    });
+  });
+
+  test('--output writes exactly the text the repository ships', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'kiln-schema-'));
+    try {
+      const ctx = { ...context(), cwd: dir };
+      expect(await main(['schema', '--output', 'out.json'], ctx)).toBe(0);
+      expect(await readFile(path.join(dir, 'out.json'), 'utf8')).toBe(buildConfigJsonSchemaText());
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
