@@ -114,7 +114,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
         }
         if (response.status === 401 && !authRetried) {
           authRetried = true;
-          if (await auth.challenge(response.headers.get('www-authenticate'), scope)) {
+          if (await auth.challenge(response.headers.get('www-authenticate'), scope, authorization)) {
             return {
               kind: 'retry',
               reason: 'authenticating',

@@ -10,8 +10,8 @@ import type { Credentials } from './credentials.js';
 export interface Authenticator {
   /** The Authorization header to send for `scope`, if one is known. */
   header(scope: string): string | undefined;
-  /** Learns from a 401; returns true when a retry with new credentials is worth it. */
-  challenge(wwwAuthenticate: string | null, scope: string): Promise<boolean>;
+  /** Learns from a 401 to a request sent with `sent`; true when a retry with other credentials is worth it. */
+  challenge(wwwAuthenticate: string | null, scope: string, sent: string | undefined): Promise<boolean>;
 }
 
 export function createAuthenticator(options: {
@@ -26,7 +26,9 @@ export function createAuthenticator(options: {
     : undefined;
   options.log.addSecret(basic?.slice(6));
   let scheme: 'basic' | 'bearer' | undefined;
-  const tokens = new Map<string, string>();
+  // One token request per scope, shared by concurrent requests (children are fetched in parallel).
+  const tokens = new Map<string, Promise<string>>();
+  const settled = new Map<string, string>();
 
   async function fetchToken(challenge: Challenge, scope: string): Promise<string> {
     const realm = challenge.params['realm'];
@@ -39,8 +41,21 @@ export function createAuthenticator(options: {
     const url = new URL(realm);
     if (challenge.params['service']) url.searchParams.set('service', challenge.params['service']);
     url.searchParams.set('scope', scope);
-    const response = await doFetch(url, { headers: basic ? { authorization: basic } : {} });
-    const text = await response.text();
+    let response: Response;
+    let text: string;
+    try {
+      response = await doFetch(url, { headers: basic ? { authorization: basic } : {} });
+      text = await response.text();
+    } catch (error) {
+      throw new KilnError(
+        'REGISTRY_FAILED',
+        `token request to ${url.origin}${url.pathname} for registry ${options.host} failed`,
+        {
+          cause: error,
+          hint: "check the token service named in the registry's WWW-Authenticate realm is reachable",
+        },
+      );
+    }
     if (!response.ok) {
       throw new KilnError(
         'REGISTRY_FAILED',
@@ -53,6 +68,7 @@ export function createAuthenticator(options: {
     if (!token)
       throw new KilnError('REGISTRY_FAILED', `token endpoint of registry ${options.host} returned no token`);
     options.log.addSecret(token);
+    settled.set(scope, token);
     return token;
   }
 
@@ -60,28 +76,31 @@ export function createAuthenticator(options: {
     header(scope) {
       if (scheme === 'basic') return basic;
       if (scheme === 'bearer') {
-        const token = tokens.get(scope);
+        const token = settled.get(scope);
         return token ? `Bearer ${token}` : undefined;
       }
       return undefined;
     },
-    async challenge(wwwAuthenticate, scope) {
+    async challenge(wwwAuthenticate, scope, sent) {
       const parsed = parseChallenge(wwwAuthenticate);
       if (!parsed) return false;
       if (parsed.scheme === 'basic') {
-        const retry = scheme !== 'basic' && basic !== undefined;
         scheme = 'basic';
-        return retry;
+        // Worth a retry only if we have credentials and did not just send them.
+        return basic !== undefined && sent !== basic;
       }
-      // A second 401 with a fresh token for this scope means the credentials lack the rights.
-      const hadToken = scheme === 'bearer' && tokens.has(scope);
       scheme = 'bearer';
-      if (hadToken) {
-        tokens.delete(scope);
-        return false;
+      const pending = tokens.get(scope);
+      if (pending) {
+        const token = await pending;
+        // Refused with the token we hold: the credentials lack the rights; a new token won't help.
+        if (sent === `Bearer ${token}`) return false;
+        return true;
       }
-      // Use the scope the registry asked for when it names the same repository (it may add actions).
-      tokens.set(scope, await fetchToken(parsed, scope));
+      const request = fetchToken(parsed, scope);
+      tokens.set(scope, request);
+      request.catch(() => tokens.delete(scope));
+      await request;
       return true;
     },
   };
