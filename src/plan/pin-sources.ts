@@ -1,0 +1,173 @@
+// Adapter: resolves every selected project's upstream_ref to a commit SHA, once, with
+// `git ls-remote` (bounded concurrency, retries on transient network failures). Every architecture
+// then builds that SHA. Tokens reach git through GIT_CONFIG_* environment variables only.
+import { execa } from 'execa';
+import pLimit from 'p-limit';
+import type { Env } from '../context.js';
+import { KilnError, type Problem } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Project } from '../types.js';
+import {
+  isFullSha,
+  located,
+  parseLsRemote,
+  pickRef,
+  refProblems,
+  upstreamUrlProblems,
+} from './resolve-ref.js';
+import type { PinnedSource } from './types.js';
+
+export interface PinSourcesOptions {
+  projects: Project[];
+  env: Env;
+  log: Logger;
+  /** CI_SERVER_HOST: upstreams on this GitLab instance authenticate with CI_JOB_TOKEN. */
+  serverHost?: string;
+  /** Name of the CI variable with a token for private upstreams on other hosts. */
+  upstreamTokenVariable?: string;
+  concurrency?: number;
+  attempts?: number;
+  retryDelayMs?: number;
+  timeoutMs?: number;
+}
+
+type Credentials = { username: string; passwordVariable: string };
+
+/** Network failures worth another try; "not found" and "authentication failed" are not. */
+const TRANSIENT =
+  /Could not resolve host|Connection (?:refused|reset|timed out)|timed out|early EOF|RPC failed|HTTP 5\d\d|The requested URL returned error: 5\d\d|remote end hung up|Temporary failure/i;
+
+function credentialsFor(url: string, options: PinSourcesOptions): Credentials | undefined {
+  const host = /^https?:\/\/(?:[^@/]*@)?([^/:]+)/.exec(url)?.[1];
+  if (!host) return undefined;
+  if (options.serverHost && host === options.serverHost && options.env['CI_JOB_TOKEN']) {
+    return { username: 'gitlab-ci-token', passwordVariable: 'CI_JOB_TOKEN' };
+  }
+  const variable = options.upstreamTokenVariable;
+  if (variable && options.env[variable]) return { username: 'oauth2', passwordVariable: variable };
+  return undefined;
+}
+
+/** A Basic auth header scoped to the URL, as git config in the environment (never argv). */
+function authEnv(url: string, credentials: Credentials, env: Env, log: Logger): Record<string, string> {
+  const token = env[credentials.passwordVariable] ?? '';
+  const basic = Buffer.from(`${credentials.username}:${token}`).toString('base64');
+  log.addSecret(token);
+  log.addSecret(basic);
+  const origin = /^https?:\/\/[^/]+\//.exec(url)?.[0] ?? url;
+  return {
+    GIT_CONFIG_COUNT: '1',
+    GIT_CONFIG_KEY_0: `http.${origin}.extraHeader`,
+    GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}`,
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function lsRemote(
+  url: string,
+  extraEnv: Record<string, string>,
+  options: PinSourcesOptions,
+): Promise<string> {
+  const attempts = options.attempts ?? 3;
+  let lastError = '';
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const result = await execa('git', ['ls-remote', '--', url], {
+      reject: false,
+      timeout: options.timeoutMs ?? 60_000,
+      env: { GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'true', SSH_ASKPASS: 'true', ...extraEnv },
+      extendEnv: true,
+      stdin: 'ignore',
+    });
+    if (result.exitCode === 0) return result.stdout;
+    lastError = options.log.mask(String(result.stderr || result.shortMessage)).trim();
+    if (!TRANSIENT.test(lastError) || attempt === attempts) break;
+    options.log.warn(
+      `git ls-remote ${url} failed (attempt ${attempt} of ${attempts}), retrying: ${lastError}`,
+    );
+    await sleep((options.retryDelayMs ?? 1000) * 2 ** (attempt - 1));
+  }
+  throw new Error(lastError || 'git ls-remote failed');
+}
+
+async function pinOne(project: Project, options: PinSourcesOptions): Promise<PinnedSource | Problem> {
+  const url = project.config.upstream_repo ?? '';
+  const ref = project.config.upstream_ref ?? '';
+  const urlIssues = upstreamUrlProblems(url);
+  if (urlIssues.length > 0) return located(project.file, 'upstream_repo', `"${url}" ${urlIssues[0]}`);
+  const refIssues = refProblems(ref);
+  if (refIssues.length > 0) return located(project.file, 'upstream_ref', `"${ref}" ${refIssues[0]}`);
+  // A full SHA is already a pin; listing refs cannot prove an arbitrary commit exists, and the
+  // build job fails loudly if it does not.
+  if (isFullSha(ref)) return { project: project.name, url, ref, sha: ref };
+
+  const credentials = credentialsFor(url, options);
+  let output: string;
+  let auth: Credentials | undefined;
+  try {
+    output = await lsRemote(url, {}, options);
+  } catch (anonymous) {
+    // Public first: a token is only used (and later given to the build job) when the upstream needs it.
+    if (!credentials) return unreachable(project, url, ref, anonymous);
+    try {
+      output = await lsRemote(url, authEnv(url, credentials, options.env, options.log), options);
+      auth = credentials;
+    } catch (withToken) {
+      return unreachable(project, url, ref, withToken, credentials.passwordVariable);
+    }
+  }
+  const picked = pickRef(ref, parseLsRemote(output));
+  if (!picked.ok) {
+    return located(
+      project.file,
+      'upstream_ref',
+      `${picked.message} in ${url} (project ${project.name})`,
+      picked.hint,
+    );
+  }
+  options.log.info(`kiln: ${project.name}: ${url} ${ref} → ${picked.sha}`);
+  return {
+    project: project.name,
+    url,
+    ref,
+    resolvedRef: picked.resolvedRef,
+    sha: picked.sha,
+    ...(auth ? { auth } : {}),
+  };
+}
+
+function unreachable(
+  project: Project,
+  url: string,
+  ref: string,
+  error: unknown,
+  tokenVariable?: string,
+): Problem {
+  const detail = error instanceof Error ? error.message : String(error);
+  return located(
+    project.file,
+    'upstream_repo',
+    `cannot read ${url} to resolve ${ref} (project ${project.name}): ${detail}`,
+    tokenVariable
+      ? `check that the token in ${tokenVariable} can read the repository`
+      : 'check the URL; a private repository needs CI_JOB_TOKEN access (same GitLab) or upstream_token_variable',
+  );
+}
+
+/** Pins every project with an upstream; throws one REF_NOT_FOUND error listing every failure. */
+export async function pinSources(options: PinSourcesOptions): Promise<Record<string, PinnedSource>> {
+  const limit = pLimit(options.concurrency ?? 8);
+  const upstream = options.projects.filter((p) => !p.config.use_local_context && p.config.upstream_repo);
+  const results = await Promise.all(upstream.map((p) => limit(() => pinOne(p, options))));
+  const problems = results.filter((r): r is Problem => !('sha' in r));
+  if (problems.length > 0) {
+    throw new KilnError('REF_NOT_FOUND', 'cannot pin upstream sources', {
+      problems: problems.map(maskProblem(options.log)),
+    });
+  }
+  return Object.fromEntries((results as PinnedSource[]).map((r) => [r.project, r]));
+}
+
+function maskProblem(log: Logger) {
+  return (p: Problem): Problem => ({ ...p, message: log.mask(p.message) });
+}
