@@ -1,0 +1,28 @@
+# kiln's job image: Node 20, git and the bundled CLI as `kiln`. Built by kiln itself
+# (projects/kiln, context = the repository root) for linux/amd64 and linux/arm64.
+# The bundle is plain JavaScript (no native modules), so the build stage's platform does not matter.
+ARG NODE_BUILD_IMAGE=node:20-bookworm-slim
+ARG NODE_RUNTIME_IMAGE=node:20-alpine3.22
+
+FROM ${NODE_BUILD_IMAGE} AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+# --ignore-scripts: no install hooks run while building the image that holds CI tokens later.
+RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY tsconfig.json ./
+COPY scripts/build.mjs scripts/build.mjs
+COPY src src
+RUN node scripts/build.mjs && node dist/kiln.js --version
+
+FROM ${NODE_RUNTIME_IMAGE}
+# git: selection and upstream pinning (ls-remote); openssh-client: ssh upstream URLs;
+# ca-certificates: HTTPS to GitLab, registries and AWS.
+RUN apk add --no-cache git openssh-client ca-certificates
+COPY --from=build /src/dist/kiln.js /usr/local/bin/kiln
+# GitLab runs job scripts with sh; no ENTRYPOINT, so the runner's shell detection works.
+# Runs as root like the runner's default, so the job can write artifacts in the checkout.
+ENTRYPOINT []
+CMD ["kiln", "--help"]
+LABEL org.opencontainers.image.title="kiln" \
+      org.opencontainers.image.description="Builds multi-arch container images from a GitLab monorepo" \
+      org.opencontainers.image.licenses="MIT"
