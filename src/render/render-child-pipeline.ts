@@ -55,7 +55,9 @@ function manifestJob(plan: BuildPlan, project: PlannedProject): Job {
   const { manifest } = project;
   return withTags(
     {
-      stage: 'manifest',
+      // Same stage as the builds: a dependent project's build jobs need this job, and GitLab
+      // refuses `needs:` on a job of a later stage ("is not defined in current or prior stages").
+      stage: 'build',
       image: image(plan.images.kiln),
       variables: {
         GIT_STRATEGY: 'none',
@@ -103,7 +105,7 @@ export const NOOP_JOB = 'kiln:nothing-to-build';
 export const PLAN_ONLY_JOB = 'kiln:plan-only';
 
 export function childPipeline(plan: BuildPlan): Pipeline {
-  const pipeline: Pipeline = { stages: ['build', 'manifest'] };
+  const pipeline: Pipeline = { stages: ['build'] };
   if (!plan.push || plan.projects.length === 0) {
     pipeline[plan.projects.length === 0 ? NOOP_JOB : PLAN_ONLY_JOB] = noopJob(plan);
     return pipeline;
