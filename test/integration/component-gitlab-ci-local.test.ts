@@ -137,6 +137,20 @@ describe('the component under gitlab-ci-local', () => {
     expect(settings.projectsDir).toBe('projects');
   });
 
+  test('with an AWS role, the ID token GitLab injects is written to the web identity file the SDK reads', () => {
+    const role = 'arn:aws:iam::123456789012:role/kiln-images';
+    const repo = consumerRepo('oidc', (ci) =>
+      ci.replace('builder: buildah', `builder: buildah\n      aws_role_arn: ${role}`),
+    );
+    // gitlab-ci-local does not mint OIDC tokens; GitLab sets the id_tokens variable, so the test does.
+    const run = runPipeline(repo, ['--variable', 'KILN_AWS_ID_TOKEN=eyJhbGciOiJSUzI1NiJ9.e30.c2lnbmF0dXJl']);
+    expect(run.record['AWS_ROLE_ARN']).toBe(role);
+    const tokenFile = run.record['AWS_WEB_IDENTITY_TOKEN_FILE']!;
+    expect(tokenFile.startsWith(repo)).toBe(false);
+    expect(readFileSync(tokenFile, 'utf8')).toBe('eyJhbGciOiJSUzI1NiJ9.e30.c2lnbmF0dXJl');
+    rmSync(tokenFile);
+  });
+
   test('a merge request plans only by default: prepare runs, the child pipeline does not', () => {
     const run = runPipeline(consumerRepo('mr'), ['--variable', 'CI_PIPELINE_SOURCE=merge_request_event']);
     expect(run.output).toContain('PASS  images-prepare');
