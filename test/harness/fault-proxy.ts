@@ -91,18 +91,16 @@ export async function startFaultProxy(options: {
       if (fault === '503' || fault === '429') {
         const headers: Record<string, string> = { 'content-type': 'application/json' };
         if (fault === '429') headers['retry-after'] = '0';
-        res
-          .writeHead(Number(fault), headers)
-          .end(
-            JSON.stringify({
-              errors: [
-                {
-                  code: fault === '429' ? 'TOOMANYREQUESTS' : 'UNAVAILABLE',
-                  message: 'injected by the fault proxy',
-                },
-              ],
-            }),
-          );
+        res.writeHead(Number(fault), headers).end(
+          JSON.stringify({
+            errors: [
+              {
+                code: fault === '429' ? 'TOOMANYREQUESTS' : 'UNAVAILABLE',
+                message: 'injected by the fault proxy',
+              },
+            ],
+          }),
+        );
         return;
       }
       forward(
