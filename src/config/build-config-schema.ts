@@ -3,7 +3,7 @@
 // local context, tag lengths, depends_on) live in parse-build-config.ts, next to the locations.
 import { type RefinementCtx, z } from 'zod';
 import { checkUpstreamRef, checkUpstreamRepo, type Finding } from './git-url.js';
-import { archSuffix, BUILDABLE_PLATFORMS, DEFAULT_PLATFORMS, OCI_TAG_PATTERN } from './oci.js';
+import { archSuffix, BUILDABLE_PLATFORMS, DEFAULT_PLATFORMS } from './oci.js';
 import { checkRelativeGlob, checkRelativePath } from './relative-path.js';
 
 export const BUILD_CONFIG_FILE = 'build-config.yaml';
@@ -11,6 +11,8 @@ export const BUILD_ARG_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** A Dockerfile stage name as BuildKit accepts it (`FROM … AS name`). */
 export const STAGE_NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 /** A project folder name is the tag prefix: the OCI tag grammar's first character and alphabet. */
+/** What may follow `{project}-` in a tag (the OCI tag alphabet). */
+export const TAG_PART = /^[A-Za-z0-9._-]+$/;
 export const PROJECT_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 
 /** Adds a finding as a zod issue; the hint travels in params (see zod-problems.ts). */
@@ -155,8 +157,9 @@ const platforms = z
 const additionalTags = z
   .array(
     z.string().superRefine((tag, ctx) => {
-      // The full tag is {project}-{tag}; the project prefix already satisfies the first-character rule.
-      if (!OCI_TAG_PATTERN.test(`x${tag}`) || tag.length === 0) {
+      // The full tag is {project}-{tag}: the prefix satisfies the first-character rule; the
+      // length of the whole is checked with the project name (parse-build-config.ts).
+      if (!TAG_PART.test(tag)) {
         report(ctx, {
           message: `"${tag}" is not a valid tag part`,
           hint: 'use letters, digits, ".", "_" and "-"',

@@ -21,7 +21,8 @@ export function checkUpstreamRepo(url: string): Finding | undefined {
       hint: `use ${URL_FORMS}`,
     };
   }
-  if (url.startsWith('-')) return { message: 'must not start with "-" (git would read it as an option)' };
+  if (url.startsWith('-'))
+    return { message: 'must not start with "-" (git would read it as an option)', hint: `use ${URL_FORMS}` };
   if (CONTROL_OR_SPACE.test(url)) {
     return {
       message: 'must not contain spaces or control characters',
@@ -49,7 +50,8 @@ function checkUrl(url: string, scheme: string): Finding | undefined {
     return { message: 'is not a valid URL', hint: `use ${URL_FORMS}` };
   }
   const host = parsed.hostname;
-  if (host.length === 0 || !HOST.test(host)) return { message: `"${host}" is not a valid host name` };
+  if (host.length === 0 || !HOST.test(host))
+    return { message: `"${host}" is not a valid host name`, hint: `use ${URL_FORMS}` };
   if (parsed.password !== '') {
     return {
       message: 'must not contain a password or token',
@@ -59,10 +61,12 @@ function checkUrl(url: string, scheme: string): Finding | undefined {
   if (parsed.username !== '' && scheme !== 'ssh') {
     return { message: `a user name is only allowed in ssh:// URLs`, hint: 'remove "user@"' };
   }
-  if (parsed.username.startsWith('-')) return { message: 'the user name must not start with "-"' };
+  if (parsed.username.startsWith('-'))
+    return { message: 'the user name must not start with "-"', hint: `use ${URL_FORMS}` };
   if (parsed.pathname === '/' || parsed.pathname === '')
     return { message: 'has no repository path', hint: `use ${URL_FORMS}` };
-  if (parsed.search !== '' || parsed.hash !== '') return { message: 'must not contain "?" or "#"' };
+  if (parsed.search !== '' || parsed.hash !== '')
+    return { message: 'must not contain "?" or "#"', hint: 'remove the query or fragment' };
   return undefined;
 }
 
@@ -76,9 +80,11 @@ function checkScpLike(url: string): Finding | undefined {
     };
   }
   const [, user = '', host = '', repoPath = ''] = match;
-  if (user.startsWith('-')) return { message: 'the user name must not start with "-"' };
-  if (!HOST.test(host)) return { message: `"${host}" is not a valid host name` };
-  if (repoPath.startsWith('-')) return { message: 'the repository path must not start with "-"' };
+  if (user.startsWith('-'))
+    return { message: 'the user name must not start with "-"', hint: `use ${URL_FORMS}` };
+  if (!HOST.test(host)) return { message: `"${host}" is not a valid host name`, hint: `use ${URL_FORMS}` };
+  if (repoPath.startsWith('-'))
+    return { message: 'the repository path must not start with "-"', hint: `use ${URL_FORMS}` };
   return undefined;
 }
 

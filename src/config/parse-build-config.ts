@@ -121,10 +121,11 @@ type At = (path: FieldPath, message: string, hint?: string, onKey?: boolean) => 
 const strings = (value: unknown): string[] | undefined =>
   Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
 
-/** Rules across keys, on the raw data (type errors are already reported by the schema). */
-function checkCrossField(raw: Record<string, unknown>, project: string, options: ParseOptions, at: At): void {
-  const present = (key: string) => raw[key] !== undefined && raw[key] !== null;
+/** upstream_repo + upstream_ref, XOR use_local_context: true (local_context only with the latter). */
+function checkSource(raw: Record<string, unknown>, present: (key: string) => boolean, at: At): void {
   const local = raw['use_local_context'] === true;
+  // A non-boolean use_local_context is already reported; guessing the source would add noise.
+  if (present('use_local_context') && typeof raw['use_local_context'] !== 'boolean') return;
   if (local) {
     for (const key of ['upstream_repo', 'upstream_ref']) {
       if (present(key))
@@ -145,10 +146,17 @@ function checkCrossField(raw: Record<string, unknown>, project: string, options:
     if (present('local_context'))
       at(['local_context'], 'only applies with use_local_context: true', 'remove local_context', true);
   }
+}
+
+/** Rules across keys, on the raw data (type errors are already reported by the schema). */
+function checkCrossField(raw: Record<string, unknown>, project: string, options: ParseOptions, at: At): void {
+  const present = (key: string) => raw[key] !== undefined && raw[key] !== null;
+  checkSource(raw, present, at);
 
   const platforms = strings(raw['platforms']) ?? [...DEFAULT_PLATFORMS];
   const longest = longestDefaultTag(project, platforms);
-  if (PROJECT_NAME.test(project) && longest.length > MAX_TAG_LENGTH && present('platforms')) {
+  const nameFits = longestDefaultTag(project, DEFAULT_PLATFORMS).length <= MAX_TAG_LENGTH;
+  if (PROJECT_NAME.test(project) && nameFits && longest.length > MAX_TAG_LENGTH && present('platforms')) {
     at(
       ['platforms'],
       `generated tag ${longest} exceeds ${MAX_TAG_LENGTH} characters`,

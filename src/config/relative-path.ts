@@ -8,13 +8,14 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** undefined when `value` stays inside its root, else why not. `a/../b` is fine; `a/../../b` is not. */
 export function checkRelativePath(value: string): Finding | undefined {
-  if (CONTROL.test(value)) return { message: 'must not contain control characters or newlines' };
+  if (CONTROL.test(value))
+    return { message: 'must not contain control characters or newlines', hint: 'write the path on one line' };
   if (value.includes('\\'))
     return { message: 'must use "/" as separator', hint: `write ${value.replace(/\\/g, '/')}` };
   if (value.startsWith('/') || /^[A-Za-z]:/.test(value)) {
     return {
       message: 'must be a relative path',
-      hint: 'paths are relative to the build context; drop the leading "/"',
+      hint: 'write the path relative to the build context (no leading "/" or drive letter)',
     };
   }
   if (value.startsWith('-')) return { message: 'must not start with "-"', hint: `write ./${value}` };
@@ -30,14 +31,9 @@ export function checkRelativePath(value: string): Finding | undefined {
 
 /** Repository-relative globs (watch_paths): the same rules, and no `..` segment anywhere. */
 export function checkRelativeGlob(value: string): Finding | undefined {
-  if (value.length === 0) return { message: 'must not be empty' };
+  const hint = 'globs are relative to the repository root, e.g. shared/base/**';
+  if (value.length === 0) return { message: 'must not be empty', hint };
+  if (value.split('/').includes('..')) return { message: 'must not contain ".."', hint };
   const problem = checkRelativePath(value);
-  if (problem) return { ...problem, hint: 'globs are relative to the repository root, e.g. shared/base/**' };
-  if (value.split('/').includes('..')) {
-    return {
-      message: 'must not contain ".."',
-      hint: 'globs are relative to the repository root, e.g. shared/base/**',
-    };
-  }
-  return undefined;
+  return problem ? { ...problem, hint } : undefined;
 }

@@ -1,6 +1,6 @@
 // YAML text → plain data, keeping the way back from a field path to its line and column so every
 // problem can point at the exact spot (`file:line:col`).
-import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { Problem } from '../errors.js';
 
 export type FieldPath = readonly (string | number)[];
@@ -24,6 +24,12 @@ export function formatPath(path: FieldPath): string {
   );
 }
 
+// The yaml package's wording speaks to programmers; these speak to config authors.
+const SYNTAX_MESSAGES: Partial<Record<string, string>> = {
+  MULTIPLE_DOCS: 'the file holds several documents ("---"); a build-config.yaml is one document',
+  DUPLICATE_KEY: 'a key is set twice; keep one',
+};
+
 export function readYaml(text: string, file: string): YamlSource {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
@@ -35,7 +41,7 @@ export function readYaml(text: string, file: string): YamlSource {
       file,
       line,
       col,
-      message: `YAML syntax: ${error.message.split('\n')[0]}`,
+      message: `YAML syntax: ${SYNTAX_MESSAGES[error.code] ?? error.message.split('\n')[0]}`,
       hint: 'fix the YAML syntax',
     };
   });
@@ -61,8 +67,21 @@ export function readYaml(text: string, file: string): YamlSource {
     return { node, key, depth };
   };
 
+  // An alias to a missing anchor is no parse error for the yaml package; it fails when read.
+  const unresolved = (alias: Node) => {
+    const { line, col } = at(alias.range?.[0] ?? 0);
+    problems.push({
+      file,
+      line,
+      col,
+      message: `YAML syntax: alias ${String(alias)} has no anchor`,
+      hint: 'define the &anchor before using it',
+    });
+  };
+  const data = problems.length > 0 ? undefined : toPlain(doc.contents as Node | null, doc, unresolved);
+
   return {
-    data: problems.length > 0 ? undefined : toPlain(doc.contents as Node | null, doc),
+    data: problems.length > 0 ? undefined : data,
     problems,
     locate(path, onKey = false) {
       const { node, key, depth } = find(path);
@@ -83,19 +102,23 @@ export function readYaml(text: string, file: string): YamlSource {
  * Like doc.toJS(), except unquoted numbers keep their text: no build-config key is a number, and
  * `upstream_ref: 1.10` must stay "1.10", not become 1.1 (yq, which kaniko-builder used, keeps it).
  */
-function toPlain(node: Node | null | undefined, doc: ReturnType<typeof parseDocument>): unknown {
+function toPlain(node: Node | null | undefined, doc: Document, unresolved: (alias: Node) => void): unknown {
   if (node === null || node === undefined) return undefined;
-  if (isAlias(node)) return toPlain(node.resolve(doc) as Node | undefined, doc);
+  if (isAlias(node)) {
+    const target = node.resolve(doc);
+    if (target === undefined) unresolved(node);
+    return toPlain(target as Node | undefined, doc, unresolved);
+  }
   if (isScalar(node)) {
     if (typeof node.value === 'number' || typeof node.value === 'bigint')
       return node.source ?? String(node.value);
     return node.value;
   }
-  if (isSeq(node)) return node.items.map((item) => toPlain(item as Node, doc) ?? null);
+  if (isSeq(node)) return node.items.map((item) => toPlain(item as Node, doc, unresolved) ?? null);
   if (isMap(node)) {
     const out: Record<string, unknown> = {};
     for (const pair of node.items) {
-      out[keyText(pair.key)] = toPlain(pair.value as Node | null, doc) ?? null;
+      out[keyText(pair.key)] = toPlain(pair.value as Node | null, doc, unresolved) ?? null;
     }
     return out;
   }

@@ -23,6 +23,14 @@ const TYPE_WORDS: Record<string, string> = {
   record: 'a map',
 };
 
+const TYPE_HINTS: Record<string, string> = {
+  string: 'write one text value',
+  boolean: 'write true or false (YAML 1.2 reads yes/no/on/off as text)',
+  array: 'write a YAML list: one "- item" per line, or [a, b]',
+  object: 'write "key: value" lines',
+  record: 'write "key: value" lines',
+};
+
 function valueAt(data: unknown, path: FieldPath): unknown {
   let value = data;
   for (const part of path) {
@@ -75,9 +83,7 @@ export function issuesToProblems(
         const hint =
           issue.expected === 'string' && written !== undefined
             ? `quote it: "${written}"`
-            : issue.expected === 'boolean' && typeof value === 'string'
-              ? 'write true or false (YAML 1.2 reads yes/no/on/off as text)'
-              : undefined;
+            : (TYPE_HINTS[issue.expected] ?? 'see the configuration reference in README.md');
         at(path, `must be ${expected}, got ${describeValue(value)}`, hint);
         break;
       }
@@ -97,7 +103,11 @@ export function issuesToProblems(
               shapes.map((i) => TYPE_WORDS[(i as { expected: string }).expected] ?? 'another shape'),
             ),
           ];
-          at(path, `must be ${words.join(' or ')}, got ${describeValue(value)}`);
+          at(
+            path,
+            `must be ${words.join(' or ')}, got ${describeValue(value)}`,
+            'see the configuration reference in README.md',
+          );
         }
         break;
       }
@@ -119,7 +129,7 @@ export function issuesToProblems(
         break;
       }
       default:
-        at(path, issue.message);
+        at(path, issue.message, 'see the configuration reference in README.md');
     }
   }
   return problems;
