@@ -52,6 +52,32 @@ export interface PostPlanNoteResult {
   noteId: number;
 }
 
+/**
+ * The oldest non-system note carrying the marker is kiln's. Pages are read oldest first and only
+ * until it is found: a long discussion costs one request when kiln posted early (it usually did).
+ */
+async function findPlanNote(
+  api: GitlabClient,
+  projectId: string | number,
+  mrIid: number,
+  where: string,
+): Promise<Note | undefined> {
+  for (let page = 1; ; page++) {
+    const { data, paginationInfo } = await gitlabCall(`listing the notes of ${where}`, ACCESS, () =>
+      api.MergeRequestNotes.all(projectId, mrIid, {
+        sort: 'asc',
+        orderBy: 'created_at',
+        perPage: 100,
+        page,
+        showExpanded: true,
+      }),
+    );
+    const notes = data as unknown as Note[];
+    const found = notes.find((note) => !note.system && note.body.includes(PLAN_NOTE_MARKER));
+    if (found || !paginationInfo.next) return found;
+  }
+}
+
 /** Creates kiln's note on the merge request, or updates the one it posted before. */
 export async function postPlanNote(options: PostPlanNoteOptions): Promise<PostPlanNoteResult> {
   const { api, projectId, mrIid } = options;
@@ -59,11 +85,7 @@ export async function postPlanNote(options: PostPlanNoteOptions): Promise<PostPl
     ? options.body
     : `${PLAN_NOTE_MARKER}\n${options.body}`;
   const where = `merge request !${mrIid} of project ${projectId}`;
-  const notes = (await gitlabCall(`listing the notes of ${where}`, ACCESS, () =>
-    api.MergeRequestNotes.all(projectId, mrIid, { sort: 'asc', orderBy: 'created_at', perPage: 100 }),
-  )) as unknown as Note[];
-  // The oldest note carrying the marker is kiln's (system notes never carry user text).
-  const ours = notes.find((note) => !note.system && note.body.includes(PLAN_NOTE_MARKER));
+  const ours = await findPlanNote(api, projectId, mrIid, where);
   if (!ours) {
     const created = (await gitlabCall(`posting the plan note on ${where}`, ACCESS, () =>
       api.MergeRequestNotes.create(projectId, mrIid, body),

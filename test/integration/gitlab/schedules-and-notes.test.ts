@@ -109,6 +109,33 @@ describe('ensureSchedule', () => {
     expect(stub.schedules).toHaveLength(2);
   });
 
+  test('finds its schedule behind 120 others (follows the pagination Link header)', async () => {
+    const others = Array.from({ length: 120 }, (_, i) => ({
+      id: i + 1,
+      description: `other ${i}`,
+      ref: 'refs/heads/main',
+      cron: '0 1 * * *',
+      cron_timezone: 'UTC',
+      active: true,
+    }));
+    const ours = {
+      id: 500,
+      description: WEEKLY.description,
+      ref: 'refs/heads/main',
+      cron: WEEKLY.cron,
+      cron_timezone: 'UTC',
+      active: true,
+    };
+    const { stub, api } = await start([...others, ours]);
+    expect(await ensureSchedule({ api, projectId: '42', spec: WEEKLY })).toEqual({
+      action: 'unchanged',
+      id: 500,
+      duplicates: [],
+    });
+    expect(stub.requests.filter((r) => r.method === 'GET')).toHaveLength(2);
+    expect(stub.requests.some((r) => r.method === 'POST')).toBe(false);
+  });
+
   test.each([
     ['a wrong token', 'glpat-wrong-token-000000', '42', /HTTP 401/, /api scope/],
     ['an unknown project', TOKEN, '99', /HTTP 404/, /project id or path/],
@@ -207,6 +234,25 @@ describe('postPlanNote', () => {
     expect(stub.notes.filter((n) => n.body.includes(PLAN_NOTE_MARKER) && !n.system)).toHaveLength(1);
     expect(stub.notes.find((n) => n.id === 1000)?.body).toContain('redis  changed');
     expect(stub.notes.find((n) => n.id === 1)?.body).toBe('Looks good to me');
+  });
+
+  test.each([
+    ['early in a long discussion: one page read', 5, 1000, 1],
+    ['on the third page', 230, 250, 3],
+    ['absent: every page read, then created', -1, 250, 3],
+  ])('finds kiln’s note %s', async (_, position, total, pages) => {
+    const seed = Array.from({ length: total }, (_, i) => ({
+      id: i + 1,
+      body: i === position ? `${PLAN_NOTE_MARKER}\nold plan` : `comment ${i}`,
+      system: false,
+    }));
+    const { stub, api } = await start([], seed);
+    const result = await postPlanNote({ api, projectId: 42, mrIid: 7, body: body('new plan') });
+    expect(result).toEqual(
+      position < 0 ? { action: 'created', noteId: 1000 } : { action: 'updated', noteId: position + 1 },
+    );
+    expect(stub.requests.filter((r) => r.method === 'GET')).toHaveLength(pages);
+    expect(stub.notes.filter((n) => n.body.includes(PLAN_NOTE_MARKER))).toHaveLength(1);
   });
 
   test('adds the marker to a body without it, so the next run finds the note', async () => {
