@@ -23,14 +23,17 @@ export interface PipelineRun {
 }
 
 /**
- * Each job ends with `<name> finished in <time>` (then ` FAIL <code>` when it failed); child jobs
- * carry a `[trigger] -> ` prefix. Names are taken without it, so child and parent jobs share one map.
+ * The summary gitlab-ci-local prints after each pipeline (child pipelines first): one
+ * ` PASS  <name>` / ` FAIL  <name>` line per job that ran, child jobs with a
+ * `[trigger] -> ` prefix. Names are taken without it, so parent and child jobs share one map;
+ * a job that never started is absent.
  */
 export function jobResults(output: string): Map<string, boolean> {
   const jobs = new Map<string, boolean>();
-  const line = /^\s*(?:\[[^\]]*\] -> )*(\S+) finished in [^\n]*?( FAIL \d+| warning)?\s*$/gm;
+  // (` WARN  …` lines are notices, and allow_failure jobs, which kiln's pipelines do not have.)
+  const line = /^ (PASS|FAIL) +(?:\[[^\]\n]*\] -> )*(\S+)/gm;
   for (const match of output.matchAll(line)) {
-    jobs.set(match[1]!, match[2] === undefined || match[2] === ' warning');
+    jobs.set(match[2]!, match[1] === 'PASS');
   }
   return jobs;
 }
