@@ -31,7 +31,9 @@ await build({
   platform: 'node',
   outExtension: { '.js': '.mjs' },
   // Bundled CommonJS dependencies still call require() (as in scripts/build.mjs).
-  banner: { js: "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });
 const { postPlanNote, PLAN_NOTE_MARKER, planNoteBody } = await import(path.join(out, 'mr-note.mjs'));
@@ -66,8 +68,13 @@ try {
     kiln.push(await timed(() => postPlanNote({ api, projectId: 42, mrIid: 7, body })));
     baseline.push(
       await timed(async () => {
-        const all = await api.MergeRequestNotes.all(42, 7, { sort: 'asc', orderBy: 'created_at', perPage: 100 });
-        if (!all.find((n) => n.body.includes(PLAN_NOTE_MARKER))) throw new Error('baseline did not find the note');
+        const all = await api.MergeRequestNotes.all(42, 7, {
+          sort: 'asc',
+          orderBy: 'created_at',
+          perPage: 100,
+        });
+        if (!all.find((n) => n.body.includes(PLAN_NOTE_MARKER)))
+          throw new Error('baseline did not find the note');
       }),
     );
   }
