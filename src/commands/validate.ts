@@ -6,7 +6,9 @@ import { loadProjects } from '../config/load-projects.js';
 import { parseRebuildList } from '../config/rebuild-list.js';
 import { loadSettings, type RawSettings } from '../config/settings.js';
 import type { Context } from '../context.js';
-import { formatProblem, type Problem, usageError } from '../errors.js';
+import { formatProblem, KilnError, type Problem, usageError } from '../errors.js';
+import { checkDependencies } from '../select/dependency-order.js';
+import type { Project } from '../types.js';
 import { type Command, parseFlags } from './command.js';
 
 const HELP = `Usage: kiln validate [--root DIR] [--projects-dir DIR] [--rebuild-file FILE]
@@ -56,7 +58,11 @@ export const validateCommand: Command = {
     });
     // A project with a broken config is still a project: one problem, not a second in the list.
     const rebuild = await checkRebuildList(root, settings.rebuildFile, names, rebuildNamed);
-    const all = [...problems, ...rebuild.problems];
+    const all = [
+      ...problems,
+      ...(problems.length === 0 ? dependencyProblems(projects) : []),
+      ...rebuild.problems,
+    ];
 
     report(all, root, ctx);
     if (all.length > 0) {
@@ -75,6 +81,18 @@ export const validateCommand: Command = {
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** depends_on cycles, found by the same check `kiln plan` runs (once every file is valid). */
+function dependencyProblems(projects: Project[]): Problem[] {
+  try {
+    checkDependencies(projects);
+    return [];
+  } catch (error) {
+    if (!(error instanceof KilnError)) throw error;
+    if (error.problems.length > 0) return error.problems;
+    return [{ ...error.where, message: error.message, ...(error.hint ? { hint: error.hint } : {}) }];
+  }
 }
 
 async function checkRebuildList(

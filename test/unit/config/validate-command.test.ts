@@ -36,6 +36,14 @@ describe('kiln validate', () => {
     expect(ctx.log.stdout).toEqual([]);
   });
 
+  test('a depends_on cycle is reported like any other problem', async () => {
+    const ctx = context();
+    expect(await main(['validate', '--root', `${FIXTURES}/cycle-repo`], ctx)).toBe(1);
+    expect(ctx.log.stderr.join('')).toContain(
+      `${FIXTURES}/cycle-repo/projects/a/build-config.yaml: depends_on: depends_on cycle: a → b → a`,
+    );
+  });
+
   test('--projects-dir and --rebuild-file (and their KILN_* variables) pick other places', async () => {
     const ctx = context({ KILN_REBUILD_FILE: 'missing.txt' });
     expect(await main(['validate', '--root', FIXTURES, '--projects-dir', 'valid-repo/projects'], ctx)).toBe(
