@@ -3,6 +3,7 @@
 // (see schedules-notes-stub.ts), through the same @gitbeaker/rest client kiln uses in CI.
 import { afterEach, describe, expect, test } from 'vitest';
 import { main } from '../../../src/cli.js';
+import { postPlanNoteStep } from '../../../src/commands/plan-note-step.js';
 import { KilnError } from '../../../src/errors.js';
 import { createGitlabClient } from '../../../src/gitlab/client.js';
 import { PLAN_NOTE_MARKER, planNoteBody, postPlanNote } from '../../../src/gitlab/mr-note.js';
@@ -262,5 +263,61 @@ describe('postPlanNote', () => {
     expect((await postPlanNote({ api, projectId: 'acme/images', mrIid: 7, body: 'plain text' })).action).toBe(
       'unchanged',
     );
+  });
+});
+
+describe('postPlanNoteStep (the prepare job on merge requests)', () => {
+  const mrEnv = (url: string, extra: Record<string, string> = {}) => ({
+    CI_PIPELINE_SOURCE: 'merge_request_event',
+    CI_MERGE_REQUEST_IID: '7',
+    CI_PROJECT_ID: '42',
+    CI_API_V4_URL: `${url}/api/v4`,
+    CI_PIPELINE_URL: 'https://gitlab.example.com/acme/images/-/pipelines/31',
+    KILN_GITLAB_TOKEN: TOKEN,
+    ...extra,
+  });
+  const settings = { gitlabTokenVariable: 'KILN_GITLAB_TOKEN' };
+
+  test('posts the plan once and updates it on the next pipeline', async () => {
+    const { stub } = await start();
+    const log = createMemoryLogger();
+    const ctx = { cwd: '/', env: mrEnv(stub.url), now: new Date(), log };
+    expect(await postPlanNoteStep({ ctx, settings, table: 'nginx  changed' })).toEqual({
+      action: 'created',
+      noteId: 1000,
+    });
+    expect(await postPlanNoteStep({ ctx, settings, table: 'nginx  changed\nredis  changed' })).toEqual({
+      action: 'updated',
+      noteId: 1000,
+    });
+    expect(stub.notes).toHaveLength(1);
+    expect(stub.notes[0]?.body).toContain(
+      '[pipeline](https://gitlab.example.com/acme/images/-/pipelines/31)',
+    );
+    expect(log.stderr.join('')).toContain('plan note: updated note 1000 on !7');
+  });
+
+  test.each([
+    ['a push pipeline', { CI_PIPELINE_SOURCE: 'push' }],
+    ['no token', { KILN_GITLAB_TOKEN: '' }],
+  ])('does nothing on %s', async (_, extra) => {
+    const { stub } = await start();
+    const ctx = { cwd: '/', env: mrEnv(stub.url, extra), now: new Date(), log: createMemoryLogger() };
+    expect(await postPlanNoteStep({ ctx, settings, table: 'x' })).toBeUndefined();
+    expect(stub.requests).toEqual([]);
+  });
+
+  test('an API failure is a warning, not a failed job, and the token stays masked', async () => {
+    const { stub } = await start();
+    const log = createMemoryLogger();
+    const env = mrEnv(stub.url, { KILN_GITLAB_TOKEN: 'glpat-revoked-token-999999' });
+    expect(
+      await postPlanNoteStep({ ctx: { cwd: '/', env, now: new Date(), log }, settings, table: 'x' }),
+    ).toBeUndefined();
+    const output = log.stderr.join('');
+    expect(output).toMatch(
+      /warning: plan note not posted: listing the notes of merge request !7 of project 42 failed \(HTTP 401\)/,
+    );
+    expect(output).not.toContain('glpat-revoked-token-999999');
   });
 });

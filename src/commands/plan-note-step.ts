@@ -1,0 +1,51 @@
+// The prepare job's merge-request step: with a GitLab token, post the plan table as one note on
+// the merge request (updated on every pipeline). A note is a courtesy: an API failure is a
+// warning in the job log, never a failed pipeline.
+import { parseCiEnv } from '../ci/ci-env.js';
+import type { Settings } from '../config/settings.js';
+import type { Context } from '../context.js';
+import { formatProblem, KilnError } from '../errors.js';
+import { createGitlabClient, gitlabHost, gitlabToken } from '../gitlab/client.js';
+import { type PostPlanNoteResult, planNoteBody, postPlanNote } from '../gitlab/mr-note.js';
+
+export interface PlanNoteStepInput {
+  ctx: Context;
+  settings: Pick<Settings, 'gitlabTokenVariable'>;
+  /** The plan as the job log shows it (formatPlan). */
+  table: string;
+}
+
+/** Posts or updates the plan note on merge-request pipelines; returns what happened, or undefined when skipped. */
+export async function postPlanNoteStep(input: PlanNoteStepInput): Promise<PostPlanNoteResult | undefined> {
+  const { ctx } = input;
+  const ci = parseCiEnv(ctx.env);
+  const mrIid = ci.mergeRequest?.iid;
+  if (ci.trigger !== 'mr' || mrIid === undefined) return undefined;
+  const token = gitlabToken(ctx.env, input.settings.gitlabTokenVariable);
+  const host = gitlabHost(ci);
+  if (!token || !host || !ci.projectId) {
+    ctx.log.info(`plan note: skipped (no token in $${input.settings.gitlabTokenVariable})`);
+    return undefined;
+  }
+  ctx.log.addSecret(token);
+  try {
+    const result = await postPlanNote({
+      api: createGitlabClient({ host, token }),
+      projectId: ci.projectId,
+      mrIid,
+      body: planNoteBody({
+        table: input.table,
+        ...(ci.pipelineUrl ? { pipelineUrl: ci.pipelineUrl } : {}),
+        ...(ci.commitSha ? { commitSha: ci.commitSha } : {}),
+      }),
+    });
+    ctx.log.info(`plan note: ${result.action} note ${result.noteId} on !${mrIid}`);
+    return result;
+  } catch (error) {
+    if (!(error instanceof KilnError)) throw error;
+    ctx.log.warn(
+      `plan note not posted: ${formatProblem({ message: error.message, ...(error.hint ? { hint: error.hint } : {}) })}`,
+    );
+    return undefined;
+  }
+}
