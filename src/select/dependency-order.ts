@@ -1,10 +1,10 @@
 // depends_on: a project waits for the images it builds on and is rebuilt when one of them is.
 // Pure: projects in, names out. A cycle or an unknown name is a config error that says which.
 import { KilnError, type Problem, throwIfProblems } from '../errors.js';
-import type { Project } from '../types.js';
+import type { SelectableProject } from './selectable-project.js';
 
 /** Throws CONFIG_INVALID for unknown depends_on names and for any cycle, naming it `a → b → a`. */
-export function checkDependencies(projects: readonly Project[]): void {
+export function checkDependencies(projects: readonly SelectableProject[]): void {
   const byName = new Map(projects.map((p) => [p.name, p]));
   const problems: Problem[] = [];
   for (const project of projects) {
@@ -33,7 +33,7 @@ export function checkDependencies(projects: readonly Project[]): void {
   }
 }
 
-function findCycle(byName: Map<string, Project>): string[] | undefined {
+function findCycle(byName: Map<string, SelectableProject>): string[] | undefined {
   const state = new Map<string, 'visiting' | 'done'>();
   const stack: string[] = [];
   const visit = (name: string): string[] | undefined => {
@@ -57,7 +57,7 @@ function findCycle(byName: Map<string, Project>): string[] | undefined {
 }
 
 /** name → the projects that depend on it directly. */
-export function dependentsOf(projects: readonly Project[]): Map<string, string[]> {
+export function dependentsOf(projects: readonly SelectableProject[]): Map<string, string[]> {
   const dependents = new Map<string, string[]>();
   for (const project of projects) {
     for (const dep of project.config.depends_on) {
@@ -71,7 +71,7 @@ export function dependentsOf(projects: readonly Project[]): Map<string, string[]
  * Orders `names` so every project comes after the ones it depends on (among `names`), ties by name.
  * Call checkDependencies first: with a cycle this would drop the projects on it.
  */
-export function dependencyOrder(names: Iterable<string>, projects: readonly Project[]): string[] {
+export function dependencyOrder(names: Iterable<string>, projects: readonly SelectableProject[]): string[] {
   const wanted = new Set(names);
   const byName = new Map(projects.map((p) => [p.name, p]));
   const waitingOn = new Map<string, number>();

@@ -1,6 +1,6 @@
 // Which project owns a changed file, and the glob rules (ignore, global paths, watch_paths). Pure.
 import picomatch from 'picomatch';
-import type { Project } from '../types.js';
+import type { SelectableProject } from './selectable-project.js';
 
 export type PathMatcher = (path: string) => boolean;
 
@@ -24,7 +24,9 @@ export function compileGlobs(patterns: readonly string[]): PathMatcher {
 }
 
 /** Finds the project whose folder contains a path: the deepest matching folder wins. */
-export function projectOwner(projects: readonly Project[]): (path: string) => Project | undefined {
+export function projectOwner(
+  projects: readonly SelectableProject[],
+): (path: string) => SelectableProject | undefined {
   const byDir = new Map(projects.map((p) => [p.dir.replace(/\/+$/, ''), p]));
   return (path) => {
     let end = path.lastIndexOf('/');

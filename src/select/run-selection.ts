@@ -12,10 +12,11 @@ import { KilnError, throwIfProblems } from '../errors.js';
 import { changedFiles } from '../git/changed-files.js';
 import { resolveCommit, showFile } from '../git/revisions.js';
 import { gitlabHost, gitlabToken } from '../gitlab/client.js';
-import type { FileChange, Project, Selection, Trigger } from '../types.js';
+import type { FileChange, Selection, Trigger } from '../types.js';
 import { parseProjectList } from './project-list.js';
 import { resolveBase } from './resolve-base.js';
 import { type SelectionInput, selectProjects } from './select-projects.js';
+import type { SelectableProject } from './selectable-project.js';
 
 export interface SelectionFlags {
   trigger?: Trigger;
@@ -28,8 +29,11 @@ export interface SelectionFlags {
 export interface RunSelectionInput {
   ctx: Context;
   settings: Settings;
-  /** The projects at head (loaded from the working tree, which must be the head checkout). */
-  projects: Project[];
+  /**
+   * The projects at head (from the working tree, which must be the head checkout). Full Projects
+   * fit; selection reads only names, folders, depends_on and watch_paths.
+   */
+  projects: readonly SelectableProject[];
   ci: CiEnv;
   flags?: SelectionFlags;
   /** Repository root; defaults to ctx.cwd. */
@@ -111,7 +115,14 @@ export async function runSelection(input: RunSelectionInput): Promise<Selection>
   }
   const git = { cwd: root, mask: ctx.log.mask };
   const changes = await changedFiles({ ...git, base: range.base, head: range.head });
-  const sameConfig = await unchangedConfigs({ git, base: range.base, changes, projects, settings });
+  const sameConfig = await unchangedConfigs({
+    git,
+    base: range.base,
+    head: range.head,
+    changes,
+    projects,
+    settings,
+  });
   return selectProjects({
     ...base,
     base: range.base,
@@ -152,26 +163,38 @@ async function readRebuildList(root: string, file: string, names: string[]): Pro
   return list.names;
 }
 
-/** build-config.yaml files modified in the range whose parsed config is identical at the base. */
+/**
+ * build-config.yaml files modified in the range whose parsed config is the same at base and head:
+ * a change of comments, key order or formatting is not a reason to rebuild.
+ */
 async function unchangedConfigs(options: {
   git: { cwd: string; mask: (t: string) => string };
   base: string;
+  head: string;
   changes: readonly FileChange[];
-  projects: readonly Project[];
+  projects: readonly SelectableProject[];
   settings: Settings;
 }): Promise<string[]> {
   const byFile = new Map(options.projects.map((p) => [p.file, p]));
+  const names = options.projects.map((p) => p.name);
   const modified = options.changes.filter((c) => c.status === 'M' && byFile.has(c.path));
+  const parseAt = async (rev: string, file: string, name: string) => {
+    const text = await showFile({ ...options.git, rev, path: file });
+    if (text === undefined) return undefined;
+    const parsed = parseBuildConfig(text, file, name, {
+      projectNames: names,
+      repositoryMode: options.settings.repositoryMode,
+    });
+    return parsed.problems.length === 0 ? parsed.config : undefined;
+  };
   const same = await Promise.all(
     modified.map(async (c) => {
-      const project = byFile.get(c.path)!;
-      const old = await showFile({ ...options.git, rev: options.base, path: c.path });
-      if (old === undefined) return false;
-      const parsed = parseBuildConfig(old, c.path, project.name, {
-        projectNames: options.projects.map((p) => p.name),
-        repositoryMode: options.settings.repositoryMode,
-      });
-      return parsed.config !== undefined && isDeepStrictEqual(parsed.config, project.config);
+      const name = byFile.get(c.path)!.name;
+      const [before, after] = await Promise.all([
+        parseAt(options.base, c.path, name),
+        parseAt(options.head, c.path, name),
+      ]);
+      return before !== undefined && after !== undefined && isDeepStrictEqual(before, after);
     }),
   );
   return modified.filter((_, i) => same[i]).map((c) => c.path);

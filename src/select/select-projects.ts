@@ -1,9 +1,10 @@
 // The pure selection step: changed files (or a list) + projects + trigger → the projects to build,
 // each with its reasons. No git, fs, env or clock here; run-selection.ts gathers the data.
 import { KilnError } from '../errors.js';
-import type { FileChange, Project, Reason, SelectedProject, Selection, Trigger } from '../types.js';
+import type { FileChange, Reason, SelectedProject, Selection, Trigger } from '../types.js';
 import { checkDependencies, dependencyOrder, dependentsOf } from './dependency-order.js';
 import { compileGlobs, configDir, nameOfDir, projectOwner } from './path-rules.js';
+import type { SelectableProject } from './selectable-project.js';
 
 export interface SelectionRules {
   projectsDir: string;
@@ -32,7 +33,7 @@ export type SelectionSource =
 
 export interface SelectionInput {
   trigger: Trigger;
-  projects: readonly Project[];
+  projects: readonly SelectableProject[];
   rules: SelectionRules;
   source: SelectionSource;
   base?: string;
@@ -114,7 +115,7 @@ function fromChanges(
     const dir = gone === undefined ? undefined : configDir(gone);
     if (dir !== undefined && !currentDirs.has(dir)) goneDirs.add(dir);
   }
-  const renamedTo = new Map<string, Project>();
+  const renamedTo = new Map<string, SelectableProject>();
   for (const c of source.changes) {
     if (c.status !== 'R' || c.from === undefined) continue;
     const fromDir = [...goneDirs].find((d) => c.from!.startsWith(`${d}/`));
@@ -137,7 +138,7 @@ function fromChanges(
       notes.push(`${c.path}: only comments, key order or formatting changed; not a reason to rebuild`);
       continue;
     }
-    const owners = new Set<Project>();
+    const owners = new Set<SelectableProject>();
     const target = owner(c.path);
     // A file moved out of a renamed project is covered by the `renamed` reason.
     const movedWithRename =

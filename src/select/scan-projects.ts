@@ -1,0 +1,96 @@
+// Reads the projects folder for selection without parsing every build-config.yaml: only configs
+// that mention depends_on or watch_paths (the keys selection needs) are parsed here; the selected
+// projects are then parsed in full by readProjects. With 1,000 projects this is what keeps
+// `kiln plan` near the cost of `git diff` (docs/benchmarks.md, "Selection").
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { BUILD_CONFIG_FILE } from '../config/build-config-schema.js';
+import { parseBuildConfig } from '../config/parse-build-config.js';
+import { type Problem, throwIfProblems } from '../errors.js';
+import type { Project } from '../types.js';
+import type { SelectableProject } from './selectable-project.js';
+
+export interface ScanOptions {
+  root: string;
+  projectsDir: string;
+  repositoryMode?: 'single' | 'per-project';
+}
+
+interface Found {
+  name: string;
+  dir: string;
+  file: string;
+  text: string;
+}
+
+/** Folders with a build-config.yaml, sorted by name (others are reported by `kiln validate`). */
+function findProjects(options: ScanOptions): Found[] {
+  const dirRel = path.posix.normalize(options.projectsDir.split(path.sep).join('/')).replace(/\/+$/, '');
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = readdirSync(path.join(options.root, options.projectsDir), { withFileTypes: true });
+  } catch (error) {
+    throwIfProblems('CONFIG_INVALID', 'cannot read the projects folder', [
+      { file: dirRel, message: (error as Error).message, hint: 'check --root and the projects_dir setting' },
+    ]);
+    return [];
+  }
+  const found: Found[] = [];
+  for (const entry of entries) {
+    if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
+    const dir = `${dirRel}/${entry.name}`;
+    const file = `${dir}/${BUILD_CONFIG_FILE}`;
+    try {
+      found.push({ name: entry.name, dir, file, text: readFileSync(path.join(options.root, file), 'utf8') });
+    } catch {
+      // No build-config.yaml: not a project.
+    }
+  }
+  return found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function parse(found: Found, names: readonly string[], options: ScanOptions, problems: Problem[]) {
+  const result = parseBuildConfig(found.text, found.file, found.name, {
+    projectNames: names,
+    ...(options.repositoryMode ? { repositoryMode: options.repositoryMode } : {}),
+  });
+  problems.push(...result.problems);
+  return result.config;
+}
+
+/** Every project, with depends_on and watch_paths; throws CONFIG_INVALID for a config it had to parse. */
+export function scanProjects(options: ScanOptions): SelectableProject[] {
+  const found = findProjects(options);
+  const names = found.map((f) => f.name);
+  const problems: Problem[] = [];
+  const projects = found.map((f) => {
+    // Without either key both default to [] (parse-build-config.ts), so the file need not be parsed.
+    const relevant = f.text.includes('depends_on') || f.text.includes('watch_paths');
+    const config = relevant ? parse(f, names, options, problems) : undefined;
+    return {
+      name: f.name,
+      dir: f.dir,
+      file: f.file,
+      config: { depends_on: config?.depends_on ?? [], watch_paths: config?.watch_paths ?? [] },
+    };
+  });
+  throwIfProblems('CONFIG_INVALID', 'invalid project configuration', problems);
+  return projects;
+}
+
+/** The named projects, parsed in full (in the order given); throws CONFIG_INVALID listing every problem. */
+export function readProjects(options: ScanOptions & { names: readonly string[] }): Project[] {
+  const found = findProjects(options);
+  const byName = new Map(found.map((f) => [f.name, f]));
+  const all = found.map((f) => f.name);
+  const problems: Problem[] = [];
+  const projects: Project[] = [];
+  for (const name of options.names) {
+    const f = byName.get(name);
+    if (!f) continue;
+    const config = parse(f, all, options, problems);
+    if (config) projects.push({ name, dir: f.dir, file: f.file, config });
+  }
+  throwIfProblems('CONFIG_INVALID', 'invalid project configuration', problems);
+  return projects;
+}
