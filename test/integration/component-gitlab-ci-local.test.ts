@@ -167,6 +167,18 @@ describe('the component under gitlab-ci-local', () => {
     expect(run.record['KILN_MERGE_REQUESTS']).toBe('build');
   });
 
+  test.each(['schedule', 'web', 'api', 'trigger', 'pipeline'])(
+    'a %s pipeline runs the prepare job and the child pipeline',
+    (source) => {
+      const run = runPipeline(consumerRepo(`source-${source}`), [
+        '--variable',
+        `CI_PIPELINE_SOURCE=${source}`,
+      ]);
+      expect(run.output).toContain('PASS  images-prepare');
+      expect(run.output).toContain('child pipeline ran');
+    },
+  );
+
   test('a push to another branch runs none of kiln’s jobs', () => {
     const run = runPipeline(consumerRepo('feature', undefined, 'feature'));
     expect(run.output).toContain('PASS  check-projects');
