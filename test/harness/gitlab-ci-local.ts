@@ -43,6 +43,10 @@ export async function runGitlabCiLocal(options: {
   variables?: Record<string, string>;
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Each chunk of output as it arrives (the demo shows progress). */
+  onOutput?: (text: string) => void;
+  /** Aborting kills gitlab-ci-local (and with it the running jobs). */
+  signal?: AbortSignal;
 }): Promise<PipelineRun> {
   requireTool('rsync', 'rsync');
   const args = ['--force-shell-executor', '--no-color'];
@@ -52,14 +56,18 @@ export async function runGitlabCiLocal(options: {
     cwd: options.cwd,
     env: { ...options.env, NO_COLOR: '1', FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.signal ? { signal: options.signal, killSignal: 'SIGTERM' as const } : {}),
+  });
+  child.on('error', () => {
+    // An abort: 'close' still follows and reports the exit.
   });
   let output = '';
-  child.stdout.on('data', (d: Buffer) => {
+  const collect = (d: Buffer) => {
     output += d.toString();
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
+    options.onOutput?.(d.toString());
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
   const timer = setTimeout(() => child.kill('SIGTERM'), options.timeoutMs ?? 600_000);
   const exitCode = await new Promise<number>((resolve) => child.once('close', (code) => resolve(code ?? -1)));
   clearTimeout(timer);

@@ -1,0 +1,98 @@
+// `npm run demo`: kiln's pipeline on examples/demo, for real and offline. Starts a registry and a
+// git daemon on 127.0.0.1, runs the monorepo's .gitlab-ci.yml with gitlab-ci-local (prepare → child
+// pipeline → buildah builds for amd64 and arm64 → manifest jobs), prints each image with its
+// platforms and digests, and removes everything it started, on failure and Ctrl-C too.
+// The same harness as test/e2e/pipeline.test.ts; scripts/demo.mjs bundles this file and runs it.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { BuildPlan } from '../src/plan/types.js';
+import { type DemoEnvironment, startDemoEnvironment } from '../test/harness/demo-environment.js';
+import { runGitlabCiLocal } from '../test/harness/gitlab-ci-local.js';
+import { skopeoRaw } from '../test/harness/registry.js';
+
+interface IndexManifest {
+  manifests: { digest: string; platform: { os: string; architecture: string; variant?: string } }[];
+}
+
+/** The digest of a manifest is the sha256 of its exact bytes (OCI image spec, descriptors). */
+const digestOf = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
+
+const say = (line = '') => process.stdout.write(`${line}\n`);
+
+/** One line per finished job, from gitlab-ci-local's `<job> finished in …` lines. */
+function progress(verbose: boolean): (text: string) => void {
+  let pending = '';
+  return (text) => {
+    if (verbose) process.stderr.write(text);
+    pending += text;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.startsWith('pipeline finished')) continue;
+      const done = /^\s*(?:\[[^\]]*\] -> )*(\S+)\s+finished in (\S+ \S+)(\s+FAIL.*)?/.exec(line);
+      if (done && !verbose) say(`  ${done[3] ? 'FAILED' : 'ok    '} ${done[1]} (${done[2]})`);
+    }
+  };
+}
+
+async function printImages(demo: DemoEnvironment): Promise<void> {
+  const plan = JSON.parse(await readFile(path.join(demo.monorepo.dir, 'plan.json'), 'utf8')) as BuildPlan;
+  say();
+  say('Images built (pushed to the local registry):');
+  for (const project of plan.projects) {
+    const reference = `${project.repository}:${project.tags.default}`;
+    const indexText = await skopeoRaw(reference);
+    const index = JSON.parse(indexText) as IndexManifest;
+    say(`  ${project.name}  (${project.reasons.map((r) => r.kind).join(', ')})`);
+    say(`    ${reference}  index ${digestOf(indexText)}`);
+    for (const tag of project.tags.additional) say(`    ${project.repository}:${tag}`);
+    for (const child of index.manifests) {
+      const { os, architecture, variant } = child.platform;
+      say(`      ${[os, architecture, variant].filter(Boolean).join('/').padEnd(14)} ${child.digest}`);
+    }
+  }
+}
+
+export async function runDemo(options: { verbose: boolean }): Promise<number> {
+  const abort = new AbortController();
+  let demo: DemoEnvironment | undefined;
+  const interrupted = () => {
+    say('\nkiln demo: interrupted, cleaning up…');
+    abort.abort();
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  try {
+    say('kiln demo: starting a registry and a git daemon on 127.0.0.1, pushing a busybox base image…');
+    demo = await startDemoEnvironment();
+    say(`  registry   ${demo.registry.url}`);
+    say(`  git daemon ${demo.daemon.url}/upstream.git`);
+    say(`  monorepo   ${demo.monorepo.dir} (a copy of examples/demo)`);
+    say(
+      'kiln demo: running its .gitlab-ci.yml with gitlab-ci-local (prepare → child pipeline → builds → manifests)…',
+    );
+    const run = await runGitlabCiLocal({
+      cwd: demo.monorepo.dir,
+      env: demo.env,
+      // A first push of main: every project is built.
+      variables: { CI_COMMIT_BEFORE_SHA: '0'.repeat(40) },
+      onOutput: progress(options.verbose),
+      signal: abort.signal,
+    });
+    if (abort.signal.aborted) return 130;
+    const failed = [...run.jobs].filter(([, passed]) => !passed).map(([name]) => name);
+    if (run.exitCode !== 0 || failed.length > 0) {
+      if (!options.verbose) process.stderr.write(run.output);
+      say(`kiln demo: the pipeline failed (${failed.join(', ') || `exit ${run.exitCode}`}); output above`);
+      return 1;
+    }
+    await printImages(demo);
+    return 0;
+  } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+    await demo?.stop();
+    say('kiln demo: stopped the servers and removed the temporary folders.');
+  }
+}

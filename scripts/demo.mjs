@@ -1,0 +1,20 @@
+// `npm run demo` (after `npm run build`): bundles scripts/demo-pipeline.ts with esbuild (Node 20 has
+// no TypeScript stripping) and runs it. The bundle goes to dist/demo/, two folders below the
+// repository root like test/harness/, so the harness finds the repository (templates/, examples/,
+// dist/kiln.js) from its own location. `--verbose` streams gitlab-ci-local's whole output.
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const outfile = fileURLToPath(new URL('../dist/demo/demo-pipeline.mjs', import.meta.url));
+await build({
+  entryPoints: [fileURLToPath(new URL('./demo-pipeline.ts', import.meta.url))],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  packages: 'external',
+  logLevel: 'warning',
+});
+const { runDemo } = await import(new URL('../dist/demo/demo-pipeline.mjs', import.meta.url).href);
+process.exitCode = await runDemo({ verbose: process.argv.includes('--verbose') });
