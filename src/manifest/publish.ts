@@ -23,7 +23,7 @@ export interface PublishInput {
   client: RegistryClient;
   repository: string;
   index: { mediaType: string; bytes: Buffer; digest: string };
-  /** The default tag first: it is pushed before the others. */
+  /** The default tag first (the report keeps this order). */
   tags: string[];
   created: string;
   log: Logger;
@@ -73,10 +73,8 @@ async function publishTag(input: PublishInput, tag: string): Promise<TagResult> 
 }
 
 export async function publishIndex(input: PublishInput): Promise<TagResult[]> {
-  const [first, ...rest] = [...new Set(input.tags)];
-  if (first === undefined) return [];
-  const results = [await publishTag(input, first)];
+  // Tags in parallel: each PUT is atomic and the registry refuses an index whose children are
+  // missing, so no order among tags is needed for a consistent state.
   const limit = pLimit(4);
-  results.push(...(await Promise.all(rest.map((tag) => limit(() => publishTag(input, tag))))));
-  return results;
+  return await Promise.all([...new Set(input.tags)].map((tag) => limit(() => publishTag(input, tag))));
 }

@@ -6,8 +6,6 @@
 //   5. anonymous
 import type { Env } from '../../context.js';
 import type { Logger } from '../../log.js';
-import { ecrCredentials } from '../ecr/authorization-token.js';
-import { ecrEndpointFromEnv } from '../ecr/ecr-client.js';
 import { parseEcrHost } from '../ecr/ecr-host.js';
 import type { Credentials } from './credentials.js';
 import { findFileCredentials } from './docker-config.js';
@@ -37,6 +35,9 @@ async function pick(host: string, env: Env, log: Logger): Promise<ResolvedCreden
 
   const ecr = parseEcrHost(host);
   if (ecr) {
+    // Loaded only for ECR hosts: the AWS SDK is most of kiln's start-up time.
+    const { ecrCredentials } = await import('../ecr/authorization-token.js');
+    const { ecrEndpointFromEnv } = await import('../ecr/ecr-client.js');
     const endpoint = ecrEndpointFromEnv(env);
     const credentials = await ecrCredentials({
       region: ecr.region,
