@@ -10,7 +10,7 @@ import {
 } from './build-config-schema.js';
 import { suggestion } from './did-you-mean.js';
 import { DEFAULT_PLATFORMS, isValidRepositoryComponent, longestArchSuffix, MAX_TAG_LENGTH } from './oci.js';
-import { type FieldPath, formatPath, readYaml } from './yaml-source.js';
+import { type FieldPath, problemAt, readYaml } from './yaml-source.js';
 import { issuesToProblems } from './zod-problems.js';
 
 export interface ParseOptions {
@@ -44,15 +44,7 @@ export function parseBuildConfig(
   const data = source.data;
   const problems: Problem[] = [];
   const at = (path: FieldPath, message: string, hint?: string, onKey = false) => {
-    const { line, col } = source.locate(path, onKey);
-    problems.push({
-      file,
-      line,
-      col,
-      field: formatPath(path) || undefined,
-      message,
-      ...(hint ? { hint } : {}),
-    });
+    problems.push(problemAt(source, file, path, message, hint, onKey));
   };
 
   if (data === undefined || data === null) {

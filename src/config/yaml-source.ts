@@ -30,6 +30,19 @@ const SYNTAX_MESSAGES: Partial<Record<string, string>> = {
   DUPLICATE_KEY: 'a key is set twice; keep one',
 };
 
+/** A problem at the value (or key) at `path`, in the one shape every config problem has. */
+export function problemAt(
+  source: YamlSource,
+  file: string,
+  path: FieldPath,
+  message: string,
+  hint?: string,
+  onKey = false,
+): Problem {
+  const { line, col } = source.locate(path, onKey);
+  return { file, line, col, field: formatPath(path) || undefined, message, ...(hint ? { hint } : {}) };
+}
+
 export function readYaml(text: string, file: string): YamlSource {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });

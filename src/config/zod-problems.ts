@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import type { Problem } from '../errors.js';
 import { suggestion } from './did-you-mean.js';
-import { type FieldPath, formatPath, type YamlSource } from './yaml-source.js';
+import { type FieldPath, problemAt, type YamlSource } from './yaml-source.js';
 
 type Issue = z.core.$ZodIssue;
 
@@ -49,15 +49,7 @@ export function issuesToProblems(
 ): Problem[] {
   const problems: Problem[] = [];
   const at = (path: FieldPath, message: string, hint?: string, onKey = false): void => {
-    const { line, col } = source.locate(path, onKey);
-    problems.push({
-      file,
-      line,
-      col,
-      field: formatPath(path) || undefined,
-      message,
-      ...(hint ? { hint } : {}),
-    });
+    problems.push(problemAt(source, file, path, message, hint, onKey));
   };
 
   for (const issue of issues) {
