@@ -3,14 +3,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type CiEnv, parseCiEnv } from '../ci/ci-env.js';
-import { loadProjectsOrThrow } from '../config/load-projects.js';
 import { loadSettings, type Settings } from '../config/settings.js';
 import type { Context } from '../context.js';
 import { KilnError, usageError } from '../errors.js';
+import { formatPlan } from '../plan/format-plan.js';
 import { formatSelectionTable, selectionJson } from '../select/format-selection.js';
 import { runSelection } from '../select/run-selection.js';
+import { readProjects, scanProjects } from '../select/scan-projects.js';
 import type { Project, Selection, Trigger } from '../types.js';
 import { type Command, parseFlags } from './command.js';
+import { planPipeline } from './plan-steps.js';
 
 export const PLAN_FLAGS = {
   root: { type: 'string' },
@@ -20,6 +22,7 @@ export const PLAN_FLAGS = {
   projects: { type: 'string' },
   json: { type: 'boolean' },
   output: { type: 'string' },
+  'selection-only': { type: 'boolean' },
 } as const;
 
 const TRIGGERS: readonly Trigger[] = ['push', 'mr', 'schedule', 'manual'];
@@ -35,12 +38,17 @@ export interface PlanSelectionOptions {
 export interface PlanSelectionResult {
   root: string;
   settings: Settings;
+  /** The selected projects and their direct dependencies, parsed in full (the planner's input). */
   projects: Project[];
   ci: CiEnv;
   selection: Selection;
 }
 
-/** Loads settings, projects and CI variables, then selects. The planner builds on the result. */
+/**
+ * Loads settings and CI variables, scans the projects (parsing only what selection needs), selects,
+ * then parses the selected projects in full: what is built is validated, the rest is `kiln validate`'s.
+ * The planner builds on the result.
+ */
 export async function planSelection(
   options: PlanSelectionOptions,
   ctx: Context,
@@ -51,15 +59,12 @@ export async function planSelection(
   const root = path.resolve(ctx.cwd, options.root ?? '.');
   const ci = parseCiEnv(ctx.env);
   const settings = await loadSettings({ root, env: ctx.env });
-  const projects = await loadProjectsOrThrow({
-    root,
-    projectsDir: settings.projectsDir,
-    repositoryMode: settings.repositoryMode,
-  });
+  const scanOptions = { root, projectsDir: settings.projectsDir, repositoryMode: settings.repositoryMode };
+  const scanned = scanProjects(scanOptions);
   const selection = await runSelection({
     ctx,
     settings,
-    projects,
+    projects: scanned,
     ci,
     root,
     flags: {
@@ -69,7 +74,24 @@ export async function planSelection(
       ...(options.projects !== undefined ? { projects: options.projects } : {}),
     },
   });
+  // The selected projects and what they depend on ({{image:NAME}} of a dependency not rebuilt).
+  const selectedNames = new Set(selection.projects.map((p) => p.name));
+  for (const p of scanned)
+    if (selectedNames.has(p.name)) for (const dep of p.config.depends_on) selectedNames.add(dep);
+  const allNames = scanned.map((p) => p.name);
+  const projects = readProjects({ ...scanOptions, names: [...selectedNames], allNames });
   return { root, settings, projects, ci, selection };
+}
+
+/** Writes --output (the child pipeline, or the selection JSON with --selection-only). */
+async function writeOutput(output: string, text: string, ctx: Context): Promise<void> {
+  const file = path.resolve(ctx.cwd, output);
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, text);
+  } catch (error) {
+    throw new KilnError('USAGE', `cannot write ${output}`, { cause: error, hint: 'check the --output path' });
+  }
 }
 
 /** Table (or JSON with --json) on stdout, notes on stderr; --output writes the JSON document. */
@@ -80,18 +102,7 @@ export async function printSelection(
   ctx: Context,
 ): Promise<void> {
   const json = `${JSON.stringify(document, null, 2)}\n`;
-  if (options.output) {
-    const file = path.resolve(ctx.cwd, options.output);
-    try {
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(file, json);
-    } catch (error) {
-      throw new KilnError('USAGE', `cannot write ${options.output}`, {
-        cause: error,
-        hint: 'check the --output path',
-      });
-    }
-  }
+  if (options.output) await writeOutput(options.output, json, ctx);
   for (const note of selection.notes) ctx.log.info(`note: ${note}`);
   ctx.log.out(options.json ? json.trimEnd() : formatSelectionTable(selection));
 }
@@ -101,11 +112,12 @@ export const planCommand: Command = {
   summary: 'show what would be built and why (no side effects)',
   help: [
     'Usage: kiln plan [--root DIR] [--trigger push|mr|schedule|manual] [--base REV] [--head REV]',
-    '                 [--projects a,b|all] [--json] [--output FILE]',
+    '                 [--projects a,b|all] [--json] [--output FILE] [--selection-only]',
     '',
-    'Selects the projects to build and prints each with its reasons. Without flags inside a GitLab',
-    'job the trigger, base and head come from the CI_* variables; outside CI it compares HEAD with',
-    'its parent.',
+    'Selects the projects to build, pins each upstream ref to a commit SHA (git ls-remote) and',
+    'prints per project: the reasons, upstream@SHA, platforms, tags and jobs. Without flags inside a',
+    'GitLab job the trigger, base and head come from the CI_* variables; outside CI it compares HEAD',
+    'with its parent.',
     '',
     'Options:',
     '  --root DIR        repository root (default: current directory)',
@@ -113,8 +125,10 @@ export const planCommand: Command = {
     '  --base REV        compare from this commit (default: see README "How projects are selected")',
     '  --head REV        compare up to this commit (default: CI_COMMIT_SHA, else HEAD)',
     '  --projects LIST   build exactly these projects ("all" or a,b,c); overrides the trigger',
-    '  --json            print JSON instead of a table',
-    '  --output FILE     also write the JSON to FILE',
+    '  --json            print the plan as JSON (plan.json of kiln prepare)',
+    '  --output FILE     also write the child pipeline YAML to FILE',
+    '  --selection-only  stop after the selection (no git ls-remote, no registry needed):',
+    '                    print the selected projects and reasons; --output then writes their JSON',
   ].join('\n'),
   async run(argv, ctx) {
     const { values, positionals, help } = parseFlags(argv, PLAN_FLAGS, 'plan');
@@ -124,8 +138,15 @@ export const planCommand: Command = {
     }
     if (positionals.length > 0)
       throw usageError(`unexpected argument "${positionals[0]}"`, 'run kiln plan --help');
-    const { selection } = await planSelection(values, ctx);
-    await printSelection(selectionJson(selection), selection, values, ctx);
+    const selected = await planSelection(values, ctx);
+    if (values['selection-only']) {
+      await printSelection(selectionJson(selected.selection), selected.selection, values, ctx);
+      return 0;
+    }
+    for (const note of selected.selection.notes) ctx.log.info(`note: ${note}`);
+    const { plan, yaml } = await planPipeline({ ctx, ...selected });
+    if (values.output) await writeOutput(values.output, yaml, ctx);
+    ctx.log.out(values.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
     return 0;
   },
 };

@@ -1,12 +1,95 @@
-import { KilnError } from '../errors.js';
-import type { Command } from './command.js';
+// kiln prepare: the CI entry. CI_* → settings → projects → selection → pinned sources → plan →
+// child pipeline; creates missing ECR repositories; writes the child pipeline and plan.json.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Context } from '../context.js';
+import { KilnError, usageError } from '../errors.js';
+import { formatPlan } from '../plan/format-plan.js';
+import { isEcrRegistry, repositoriesToCreate } from '../plan/repositories.js';
+import type { BuildPlan } from '../plan/types.js';
+import { ecrEndpointFromEnv } from '../registry/ecr/ecr-client.js';
+import { parseEcrHost } from '../registry/ecr/ecr-host.js';
+import { ensureRepositories } from '../registry/ecr/ensure-repositories.js';
+import { type Command, parseFlags } from './command.js';
+import { planSelection } from './plan.js';
+import { planPipeline } from './plan-steps.js';
 
-// Placeholder until its issue lands.
+export const CHILD_PIPELINE_FILE = 'kiln-child-pipeline.yml';
+export const PLAN_FILE = 'plan.json';
+
+const FLAGS = {
+  root: { type: 'string' },
+  output: { type: 'string' },
+  plan: { type: 'string' },
+} as const;
+
+const HELP = `Usage: kiln prepare [--root DIR] [--output FILE] [--plan FILE]
+
+The prepare job of the kiln component: selects the projects to build from the CI_* variables,
+pins every upstream ref to a commit SHA (git ls-remote), plans the per-architecture build jobs and
+the manifest jobs, creates missing ECR repositories, and writes the child pipeline and the plan.
+
+Options:
+  --root DIR      repository root (default: current directory)
+  --output FILE   child pipeline to write (default: ${CHILD_PIPELINE_FILE})
+  --plan FILE     plan to write as JSON (default: ${PLAN_FILE})
+
+Merge-request pipelines with merge_requests: plan validate and plan only: the child pipeline has a
+single job that prints the plan and pushes nothing.`;
+
+async function write(file: string, text: string, what: string): Promise<void> {
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, text);
+  } catch (error) {
+    throw new KilnError('USAGE', `cannot write the ${what} to ${file}`, {
+      cause: error,
+      hint: 'check the path',
+    });
+  }
+}
+
+/** ECR refuses pushes to missing repositories: create the image and cache repositories first. */
+async function ensureEcr(plan: BuildPlan, ctx: Context, region: string): Promise<void> {
+  if (!plan.push || plan.projects.length === 0) return;
+  const repositories = repositoriesToCreate(plan).filter(isEcrRegistry);
+  if (repositories.length === 0) return;
+  const host = repositories[0]?.split('/')[0] ?? '';
+  const endpoint = ecrEndpointFromEnv(ctx.env);
+  const result = await ensureRepositories({
+    repositories,
+    region: region || parseEcrHost(host)?.region || '',
+    registryId: parseEcrHost(host)?.registryId ?? '',
+    ...(endpoint ? { endpoint } : {}),
+    log: ctx.log,
+  });
+  ctx.log.info(`ECR: ${result.created.length} repositories created, ${result.existing.length} already there`);
+}
+
 export const prepareCommand: Command = {
   name: 'prepare',
-  summary: '',
-  help: 'Usage: kiln prepare',
-  async run() {
-    throw new KilnError('INTERNAL', 'kiln prepare is not implemented yet');
+  summary: 'CI job: write the child pipeline and plan.json',
+  help: HELP,
+  async run(argv, ctx) {
+    const { values, positionals, help } = parseFlags(argv, FLAGS, 'prepare');
+    if (help) {
+      ctx.log.out(HELP);
+      return 0;
+    }
+    if (positionals.length > 0)
+      throw usageError(`unexpected argument "${positionals[0]}"`, 'run kiln prepare --help');
+    const selected = await planSelection(values.root === undefined ? {} : { root: values.root }, ctx);
+    for (const note of selected.selection.notes) ctx.log.info(`note: ${note}`);
+    const { plan, yaml } = await planPipeline({ ctx, ...selected });
+    ctx.log.info(formatPlan(plan));
+    await ensureEcr(plan, ctx, selected.settings.awsRegion);
+    const output = path.resolve(ctx.cwd, values.output ?? CHILD_PIPELINE_FILE);
+    const planFile = path.resolve(ctx.cwd, values.plan ?? PLAN_FILE);
+    await write(output, yaml, 'child pipeline');
+    await write(planFile, `${JSON.stringify(plan, null, 2)}\n`, 'plan');
+    ctx.log.info(
+      `kiln: wrote ${path.relative(ctx.cwd, output) || output} and ${path.relative(ctx.cwd, planFile) || planFile}`,
+    );
+    return 0;
   },
 };

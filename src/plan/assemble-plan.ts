@@ -6,7 +6,7 @@ import { type Problem, throwIfProblems } from '../errors.js';
 import { imageProblems, runnerTagProblems } from '../render/gitlab-escape.js';
 import type { BuilderName, BuildJobSpec, ManifestSpec, Project, Selection } from '../types.js';
 import { type ImageLookup, resolveImagePlaceholders } from './image-placeholders.js';
-import { cacheRepository, imageRepository } from './repositories.js';
+import { cacheRepository, imageRepository, isEcrRegistry } from './repositories.js';
 import { computeTags, templateProblems } from './tags.js';
 import type {
   BuildPlan,
@@ -25,6 +25,8 @@ export interface AssemblePlanInput {
   /** Pinned upstream sources, by project name (projects with an upstream only). */
   pinned: Record<string, PinnedSource>;
   pipeline: PipelineInfo;
+  /** AWS_ROLE_ARN is set in the prepare job (the component's OIDC input). */
+  awsRoleArnSet?: boolean;
 }
 
 export const buildJobName = (project: string, arch: string) => `build:${project}:${arch}`;
@@ -227,6 +229,7 @@ export function assemblePlan(input: AssemblePlanInput): BuildPlan {
     cacheRepositories: [...cacheRepos].sort(),
     images: { ...settings.images },
     utilityRunnerTags: settings.runnerTags['linux/amd64'] ?? [],
+    awsOidc: Boolean(input.awsRoleArnSet) && isEcrRegistry(settings.registry),
     deleted: selection.deleted,
     notes: selection.notes,
   };

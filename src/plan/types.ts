@@ -78,6 +78,8 @@ export interface BuildPlan {
   images: { kaniko: string; buildah: string; kiln: string };
   /** Runner tags for jobs that are not architecture-bound (manifest, no-op). */
   utilityRunnerTags: string[];
+  /** ECR with GitLab OIDC (AWS_ROLE_ARN set): push jobs get an ID token for AWS STS. */
+  awsOidc: boolean;
   deleted: string[];
   notes: string[];
 }

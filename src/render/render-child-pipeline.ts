@@ -28,7 +28,28 @@ function withTags(job: Job, tags: string[]): Job {
   return tags.length > 0 ? { ...job, tags } : job;
 }
 
+/**
+ * ECR through GitLab OIDC: the job gets an ID token (audience forwarded by the component's trigger
+ * job as KILN_OIDC_AUDIENCE) and writes it where the AWS SDK's web-identity provider reads it
+ * (AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE). Kaniko's ECR credential helper and kiln's
+ * manifest job both use that default chain. https://docs.gitlab.com/ci/secrets/id_token_authentication/
+ */
+function withAwsOidc(plan: BuildPlan, job: Job): Job {
+  if (!plan.awsOidc) return job;
+  return {
+    ...job,
+    id_tokens: { KILN_AWS_ID_TOKEN: { aud: '$KILN_OIDC_AUDIENCE' } },
+    before_script: [
+      'if [ -n "${AWS_ROLE_ARN:-}" ]; then export AWS_WEB_IDENTITY_TOKEN_FILE="$(mktemp)"; printf \'%s\' "${KILN_AWS_ID_TOKEN:-}" > "$AWS_WEB_IDENTITY_TOKEN_FILE"; fi',
+    ],
+  };
+}
+
 function buildJob(plan: BuildPlan, job: PlannedBuildJob): Job {
+  return withAwsOidc(plan, buildJobBody(plan, job));
+}
+
+function buildJobBody(plan: BuildPlan, job: PlannedBuildJob): Job {
   const builder = builderFor(job.builder);
   const variables: Record<string, string> = {
     KILN_PROJECT: escapeVariableValue(job.spec.project),
@@ -53,26 +74,29 @@ function buildJob(plan: BuildPlan, job: PlannedBuildJob): Job {
 
 function manifestJob(plan: BuildPlan, project: PlannedProject): Job {
   const { manifest } = project;
-  return withTags(
-    {
-      // Same stage as the builds: a dependent project's build jobs need this job, and GitLab
-      // refuses `needs:` on a job of a later stage ("is not defined in current or prior stages").
-      stage: 'build',
-      image: image(plan.images.kiln),
-      variables: {
-        GIT_STRATEGY: 'none',
-        KILN_MANIFEST_SPEC: escapeVariableValue(JSON.stringify(manifest.spec)),
+  return withAwsOidc(
+    plan,
+    withTags(
+      {
+        // Same stage as the builds: a dependent project's build jobs need this job, and GitLab
+        // refuses `needs:` on a job of a later stage ("is not defined in current or prior stages").
+        stage: 'build',
+        image: image(plan.images.kiln),
+        variables: {
+          GIT_STRATEGY: 'none',
+          KILN_MANIFEST_SPEC: escapeVariableValue(JSON.stringify(manifest.spec)),
+        },
+        needs: [
+          ...manifest.buildNeeds.map((name) => ({ job: name, artifacts: true })),
+          ...manifest.dependencyNeeds.map((name) => ({ job: name, artifacts: false })),
+        ],
+        script: [`kiln manifest --project ${shellQuote(project.name)}`],
+        retry: RETRY,
+        // Never cancel a manifest job half way: tags would point at a mix of old and new images.
+        interruptible: false,
       },
-      needs: [
-        ...manifest.buildNeeds.map((name) => ({ job: name, artifacts: true })),
-        ...manifest.dependencyNeeds.map((name) => ({ job: name, artifacts: false })),
-      ],
-      script: [`kiln manifest --project ${shellQuote(project.name)}`],
-      retry: RETRY,
-      // Never cancel a manifest job half way: tags would point at a mix of old and new images.
-      interruptible: false,
-    },
-    plan.utilityRunnerTags,
+      plan.utilityRunnerTags,
+    ),
   );
 }
 

@@ -138,13 +138,12 @@ describe('Kaniko job script under busybox sh', () => {
       '--dockerfile=Dockerfile',
       '--target=runtime',
     ]);
-    expect(argv.slice(-6)).toEqual([
+    expect(argv.slice(-5)).toEqual([
       '--push-retry=3',
       '--image-download-retry=3',
       '--compression=zstd',
       '--registry-mirror=mirror.example.com',
-      '--insecure',
-      '--insecure-pull',
+      '--insecure-registry=registry.example.com',
     ]);
     expect(argv).toContain('--cache=false');
   });

@@ -62,6 +62,8 @@ export function gitContext(source: Extract<BuildJobSpec['source'], { kind: 'git'
   return { context: `git://${hostPath}#${ref}#${source.sha}`, gitOptions: [] };
 }
 
+const hostOf = (reference: string) => reference.split('/')[0] ?? reference;
+
 const flag = (name: string, value: string): WordPart[] => [{ text: `--${name}=${value}` }];
 
 /** The argv of `/kaniko/executor` for one build job, as shell words made of parts. */
@@ -105,6 +107,11 @@ export function kanikoArgv(spec: BuildJobSpec): WordPart[][] {
   args.push(flag('image-download-retry', KANIKO_DEFAULTS.imageDownloadRetry));
   if (spec.compression === 'zstd') args.push(flag('compression', 'zstd'));
   if (spec.registryMirror) args.push(flag('registry-mirror', spec.registryMirror));
-  if (spec.insecureRegistry) args.push([{ text: '--insecure' }], [{ text: '--insecure-pull' }]);
+  if (spec.insecureRegistry) {
+    // Per registry, not --insecure/--insecure-pull: those switch EVERY push and pull to plain HTTP,
+    // base images from Docker Hub included.
+    const hosts = new Set([spec.destination, spec.cacheRepository ?? spec.destination].map(hostOf));
+    for (const host of hosts) args.push(flag('insecure-registry', host));
+  }
   return args;
 }

@@ -30,7 +30,10 @@ function repo() {
 describe('kiln plan', () => {
   test('--json lists the selected projects with reasons, deleted, notes, base and head', async () => {
     const { r, base, head } = repo();
-    const { code, stdout } = await kiln(['plan', '--root', r.dir, '--base', base, '--json'], '/');
+    const { code, stdout } = await kiln(
+      ['plan', '--selection-only', '--root', r.dir, '--base', base, '--json'],
+      '/',
+    );
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual({
       trigger: 'push',
@@ -48,7 +51,7 @@ describe('kiln plan', () => {
 
   test('the table names each project and its reasons; notes go to stderr', async () => {
     const { r, base } = repo();
-    const { code, stdout, stderr } = await kiln(['plan', '--base', base], r.dir);
+    const { code, stdout, stderr } = await kiln(['plan', '--selection-only', '--base', base], r.dir);
     expect(code).toBe(0);
     expect(stdout).toContain('PROJECT  REASONS');
     expect(stdout).toMatch(/^redis\s+changed: projects\/redis\/redis\.conf$/m);
@@ -60,7 +63,10 @@ describe('kiln plan', () => {
     const { r, base } = repo();
     const out = path.join(tempDir('plan-out'), 'nested', 'selection.json');
     const before = r.git('status', '--porcelain');
-    const { code } = await kiln(['plan', '--root', r.dir, '--base', base, '--output', out], '/');
+    const { code } = await kiln(
+      ['plan', '--selection-only', '--root', r.dir, '--base', base, '--output', out],
+      '/',
+    );
     expect(code).toBe(0);
     expect(JSON.parse(readFileSync(out, 'utf8')).projects.map((p: { name: string }) => p.name)).toEqual([
       'nginx',

@@ -125,6 +125,28 @@ describe('renderChildPipeline', () => {
   });
 });
 
+describe('ECR with GitLab OIDC', () => {
+  test('push jobs get an ID token and write it for the AWS SDK; the pipeline stays valid', () => {
+    const projects = [project('a')];
+    const plan = assemblePlan({
+      selection: selection(['a']),
+      projects,
+      settings: settings(),
+      pinned: pins(projects),
+      pipeline: PIPELINE,
+      awsRoleArnSet: true,
+    });
+    const doc = parse(renderChildPipeline(plan)) as Record<string, Record<string, unknown>>;
+    expect(gitlabCiErrors(doc)).toEqual([]);
+    for (const name of ['build:a:amd64', 'manifest:a']) {
+      expect(doc[name]?.['id_tokens']).toEqual({ KILN_AWS_ID_TOKEN: { aud: '$KILN_OIDC_AUDIENCE' } });
+      expect(String(doc[name]?.['before_script'])).toContain('AWS_WEB_IDENTITY_TOKEN_FILE');
+    }
+    // Not ECR, or no role: no ID token.
+    expect(planOf(projects, ['a'], 'push', { registry: 'registry.example.com/images' }).awsOidc).toBe(false);
+  });
+});
+
 describe('checkPipelineLimits', () => {
   function tooLarge(run: () => void): KilnError {
     try {

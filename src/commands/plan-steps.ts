@@ -1,0 +1,90 @@
+// The planning steps `kiln plan` and `kiln prepare` share, in order: pin upstreams → assemble the
+// plan (pure) → render the child pipeline (pure) → check GitLab's limits.
+import type { CiEnv } from '../ci/ci-env.js';
+import type { Settings } from '../config/settings.js';
+import type { Context, Env } from '../context.js';
+import { KilnError } from '../errors.js';
+import { resolveCommit } from '../git/revisions.js';
+import { assemblePlan } from '../plan/assemble-plan.js';
+import { pinSources } from '../plan/pin-sources.js';
+import type { BuildPlan, PipelineInfo } from '../plan/types.js';
+import { checkPipelineLimits, DEFAULT_LIMITS, type PipelineLimits } from '../render/pipeline-limits.js';
+import { childPipeline, type Pipeline, renderChildPipeline } from '../render/render-child-pipeline.js';
+import type { Project, Selection } from '../types.js';
+
+export interface PlannedPipeline {
+  plan: BuildPlan;
+  pipeline: Pipeline;
+  yaml: string;
+}
+
+/** The pipeline's date, commit and id: from CI_* in a job, else now and the checkout's HEAD. */
+export async function pipelineInfo(input: {
+  ci: CiEnv;
+  selection: Selection;
+  root: string;
+  ctx: Context;
+}): Promise<PipelineInfo> {
+  const { ci, ctx } = input;
+  const commitSha =
+    ci.commitSha ??
+    input.selection.head ??
+    (await resolveCommit({ cwd: input.root, rev: 'HEAD', mask: ctx.log.mask }));
+  if (!commitSha) {
+    throw new KilnError('GIT_FAILED', `cannot find the commit of ${input.root}`, {
+      hint: 'run kiln in a git checkout, or set CI_COMMIT_SHA',
+    });
+  }
+  return {
+    created: ci.pipelineCreatedAt ? new Date(ci.pipelineCreatedAt) : ctx.now,
+    commitSha,
+    pipelineId: String(ci.pipelineId ?? 0),
+    ...(ci.projectUrl ? { projectUrl: ci.projectUrl } : {}),
+  };
+}
+
+/** GitLab limits, overridable for instances whose admins raised them. */
+export function pipelineLimits(env: Env): PipelineLimits {
+  const read = (name: string, fallback: number) => {
+    const value = env[name];
+    if (value === undefined || value === '') return fallback;
+    if (!/^\d+$/.test(value)) throw new KilnError('SETTINGS_INVALID', `${name}="${value}" is not a number`);
+    return Number(value);
+  };
+  return {
+    maxJobs: read('KILN_MAX_PIPELINE_JOBS', DEFAULT_LIMITS.maxJobs),
+    maxNeeds: read('KILN_MAX_NEEDS', DEFAULT_LIMITS.maxNeeds),
+    maxYamlBytes: read('KILN_MAX_YAML_BYTES', DEFAULT_LIMITS.maxYamlBytes),
+  };
+}
+
+export async function planPipeline(input: {
+  ctx: Context;
+  root: string;
+  ci: CiEnv;
+  settings: Settings;
+  projects: Project[];
+  selection: Selection;
+}): Promise<PlannedPipeline> {
+  const { ctx, settings, selection } = input;
+  const selected = new Set(selection.projects.map((p) => p.name));
+  const pinned = await pinSources({
+    projects: input.projects.filter((p) => selected.has(p.name)),
+    env: ctx.env,
+    log: ctx.log,
+    ...(input.ci.serverHost ? { serverHost: input.ci.serverHost } : {}),
+    ...(settings.upstreamTokenVariable ? { upstreamTokenVariable: settings.upstreamTokenVariable } : {}),
+  });
+  const plan = assemblePlan({
+    selection,
+    projects: input.projects,
+    settings,
+    pinned,
+    pipeline: await pipelineInfo(input),
+    awsRoleArnSet: Boolean(ctx.env['AWS_ROLE_ARN']),
+  });
+  const pipeline = childPipeline(plan);
+  const yaml = renderChildPipeline(plan);
+  checkPipelineLimits(pipeline, yaml, pipelineLimits(ctx.env));
+  return { plan, pipeline, yaml };
+}

@@ -1,0 +1,213 @@
+// kiln prepare / plan / tags through the CLI entry, on a real monorepo whose projects build real
+// upstreams served by a git daemon on 127.0.0.1 (buildah builds them: Kaniko clones over HTTPS
+// only, and build-config.yaml refuses plain http://; the Kaniko job shape is covered by
+// test/unit/builders and test/integration/kaniko-script-busybox.test.ts).
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
+import { main } from '../../../src/cli.js';
+import type { Env } from '../../../src/context.js';
+import { createMemoryLogger } from '../../../src/log.js';
+import type { BuildPlan } from '../../../src/plan/types.js';
+import { type GitDaemon, startGitDaemon } from '../../harness/git-daemon.js';
+import { gitlabCiErrors } from '../../harness/gitlab-ci-schema.js';
+import { createRepo, type ScriptedRepo, tempDir } from '../select/scripted-repo.js';
+
+const JOB_TOKEN = 'job-token-0123456789';
+let upstreams: string;
+let daemon: GitDaemon;
+let mono: ScriptedRepo;
+let libSha: string;
+let appSha: string;
+
+beforeAll(async () => {
+  upstreams = tempDir('prepare-up');
+  const up = createRepo('prepare-src');
+  up.write({ Dockerfile: 'FROM scratch\n' });
+  libSha = up.commit('lib');
+  up.git('tag', '-a', 'v2.0', '-m', 'release');
+  appSha = up.commit('app');
+  execFileSync('git', ['clone', '-q', '--bare', up.dir, path.join(upstreams, 'src.git')]);
+  daemon = await startGitDaemon({ baseDir: upstreams });
+
+  mono = createRepo('prepare-mono');
+  mono.write({
+    'projects/lib/build-config.yaml': [
+      `upstream_repo: ${daemon.url}/src.git`,
+      'upstream_ref: v2.0',
+      'builder: buildah',
+      'platforms: [linux/amd64, linux/arm64]',
+      'additional_tags: [stable]',
+    ].join('\n'),
+    'projects/app/build-config.yaml': [
+      `upstream_repo: ${daemon.url}/src.git`,
+      'upstream_ref: main',
+      'builder: buildah',
+      'depends_on: [lib]',
+      'build_args:',
+      '  BASE: "{{image:lib}}"',
+      '  PRICE: "$$5 and $(date)"',
+      'platforms: [linux/amd64, linux/arm64]',
+    ].join('\n'),
+  });
+  mono.commit('projects');
+});
+afterAll(async () => {
+  await daemon?.stop();
+  rmSync(upstreams, { recursive: true, force: true });
+});
+
+function ciEnv(extra: Env = {}): Env {
+  return {
+    GITLAB_CI: 'true',
+    CI_PIPELINE_SOURCE: 'web',
+    KILN_PROJECTS: 'all',
+    CI_COMMIT_SHA: mono.sha(),
+    CI_PIPELINE_ID: '77',
+    CI_PIPELINE_CREATED_AT: '2026-03-04T10:00:00Z',
+    CI_SERVER_HOST: '127.0.0.1',
+    CI_JOB_TOKEN: JOB_TOKEN,
+    KILN_REGISTRY: 'registry.example.com/images',
+    ...extra,
+  };
+}
+
+async function kiln(argv: string[], env: Env, cwd = mono.dir) {
+  const log = createMemoryLogger();
+  const code = await main(argv, { cwd, env, now: new Date('2026-11-23T10:00:00Z'), log });
+  return { code, stdout: log.stdout.join(''), stderr: log.stderr.join('') };
+}
+
+describe('kiln prepare', () => {
+  test('writes a valid child pipeline and plan.json with pinned SHAs; the job token never shows', async () => {
+    const out = tempDir('prepare-out');
+    const run = await kiln(
+      ['prepare', '--output', path.join(out, 'child.yml'), '--plan', path.join(out, 'plan.json')],
+      ciEnv(),
+    );
+    expect(run.stderr).not.toContain(JOB_TOKEN);
+    expect(run.code, run.stderr).toBe(0);
+    const plan = JSON.parse(readFileSync(path.join(out, 'plan.json'), 'utf8')) as BuildPlan;
+    expect(plan.projects.map((p) => [p.name, p.upstream?.sha, p.upstream?.resolvedRef])).toEqual([
+      ['lib', libSha, 'refs/tags/v2.0'],
+      ['app', appSha, 'refs/heads/main'],
+    ]);
+    const yamlText = readFileSync(path.join(out, 'child.yml'), 'utf8');
+    expect(yamlText).not.toContain(JOB_TOKEN);
+    const child = parse(yamlText) as Record<string, Record<string, unknown>>;
+    expect(gitlabCiErrors(child)).toEqual([]);
+    expect(Object.keys(child)).toEqual([
+      'stages',
+      'build:lib:amd64',
+      'build:lib:arm64',
+      'manifest:lib',
+      'build:app:amd64',
+      'build:app:arm64',
+      'manifest:app',
+    ]);
+    const script = ((child['build:app:arm64']?.['script'] ?? []) as string[]).join('\n');
+    expect(script).toContain(appSha);
+    expect(script).toMatch(/BASE=registry\.example\.com\/images:lib-20260304-[0-9a-f]{8}/);
+    expect(child['build:app:amd64']?.['needs']).toEqual([{ job: 'manifest:lib', artifacts: false }]);
+    expect(child['build:lib:amd64']?.['image']).toEqual({
+      name: 'quay.io/buildah/stable:v1.42.0',
+      entrypoint: [''],
+    });
+    expect(run.stderr).toMatch(/app\n\s+reason:\s+manual/);
+  });
+
+  test('a git:// upstream with the Kaniko builder is a plan error suggesting https or buildah', async () => {
+    const kaniko = createRepo('prepare-kaniko');
+    kaniko.write({
+      'projects/k/build-config.yaml': `upstream_repo: ${daemon.url}/src.git\nupstream_ref: main\n`,
+    });
+    kaniko.commit('k');
+    const run = await kiln(
+      ['prepare', '--output', path.join(tempDir('prepare-k'), 'c.yml')],
+      ciEnv({ CI_COMMIT_SHA: kaniko.sha() }),
+      kaniko.dir,
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      'projects/k/build-config.yaml: upstream_repo: Kaniko clones over HTTPS only',
+    );
+    expect(run.stderr).toContain('builder: buildah');
+  });
+
+  test('a missing upstream ref fails the prepare job naming project, URL and ref', async () => {
+    const broken = createRepo('prepare-broken');
+    broken.write({
+      'projects/x/build-config.yaml': `upstream_repo: ${daemon.url}/src.git\nupstream_ref: v9.9\n`,
+    });
+    broken.commit('x');
+    const out = tempDir('prepare-broken-out');
+    const run = await kiln(
+      ['prepare', '--output', path.join(out, 'c.yml')],
+      ciEnv({ CI_COMMIT_SHA: broken.sha() }),
+      broken.dir,
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('projects/x/build-config.yaml: upstream_ref: no branch or tag "v9.9"');
+    expect(run.stderr).toContain(`${daemon.url}/src.git (project x)`);
+  });
+});
+
+describe('kiln plan', () => {
+  test('prints reason, upstream@SHA, platforms, tags and jobs; --output writes the child pipeline', async () => {
+    const out = path.join(tempDir('plan-full'), 'child.yml');
+    const run = await kiln(['plan', '--projects', 'lib', '--output', out], ciEnv());
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`upstream:  ${daemon.url}/src.git v2.0 @ ${libSha}`);
+    expect(run.stdout).toContain('platforms: linux/amd64, linux/arm64');
+    expect(run.stdout).toContain('image:     registry.example.com/images:lib-20260304-');
+    expect(run.stdout).toContain('also:      lib-stable');
+    expect(run.stdout).toContain('jobs:      build:lib:amd64, build:lib:arm64 → manifest:lib');
+    expect(Object.keys(parse(readFileSync(out, 'utf8')))).toContain('manifest:lib');
+  });
+
+  test('--json prints the plan', async () => {
+    const run = await kiln(['plan', '--projects', 'lib', '--json'], ciEnv());
+    const plan = JSON.parse(run.stdout) as BuildPlan;
+    expect(plan.projects[0]?.manifest.spec.tags).toEqual([
+      expect.stringMatching(/^lib-20260304-[0-9a-f]{8}$/),
+      'lib-stable',
+    ]);
+  });
+});
+
+describe('kiln tags', () => {
+  test('prints the default, per-architecture and additional tags', async () => {
+    const head = mono.sha().slice(0, 8);
+    const run = await kiln(['tags', '--project', 'lib'], ciEnv());
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.trim().split('\n')).toEqual([
+      `lib-20260304-${head}`,
+      `lib-20260304-${head}-amd64`,
+      `lib-20260304-${head}-arm64`,
+      'lib-stable',
+    ]);
+  });
+
+  test('--json includes the repository; outside CI the date is today and the commit HEAD', async () => {
+    const run = await kiln(['tags', '--project', 'app', '--json'], {
+      KILN_REGISTRY: 'r.example.com/x',
+      KILN_REPOSITORY_MODE: 'per-project',
+    });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      project: 'app',
+      repository: 'r.example.com/x/app',
+      default: `app-20261123-${mono.sha().slice(0, 8)}`,
+    });
+  });
+
+  test.each([
+    [['tags'], 2, /--project NAME is required/],
+    [['tags', '--project', 'ap'], 2, /did you mean "app"/],
+  ])('%j fails with exit %i', async (argv, exit, message) => {
+    const run = await kiln(argv, {});
+    expect(run.code).toBe(exit);
+    expect(run.stderr).toMatch(message);
+  });
+});
