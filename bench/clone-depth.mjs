@@ -1,0 +1,150 @@
+#!/usr/bin/env node
+// Benchmark: how much the Kaniko git-context forms fetch from an upstream with a long history.
+// Kaniko clones with go-git; go-git cannot run here, so each form is reproduced with the git CLI
+// doing the same protocol steps (this measures git, not go-git — see docs/benchmarks.md):
+//   full        `#refs/heads/main#<sha>` without --git options: full clone of the branch
+//   sha-path    `#<sha>#<sha>`: clone the default HEAD (full), then fetch <sha>:<sha> (no depth)
+//   tag-path    `#refs/tags/v1#<sha>`: clone HEAD (full), then fetch refs/tags/v1 (no depth)
+//   branch-d1   kiln's branch form: `#refs/heads/main#<sha>` + --git depth=1 + single-branch=true
+//   tag-d1      kiln's tag form: `##<sha>` + --git branch=v1 + depth=1 + single-branch=true
+// The upstream (fast-import, N commits over 200 files) is served by `git daemon` on 127.0.0.1.
+// Usage: node bench/clone-depth.mjs [--commits N] [--rounds R]
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const COMMITS = arg('--commits', 10_000);
+const ROUNDS = arg('--rounds', 3);
+const base = mkdtempSync(path.join(tmpdir(), 'kiln-clone-bench-'));
+const git = (args, cwd = base) => execFileSync('git', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] }).toString().trim();
+
+function generateUpstream(dir) {
+  // One fast-import stream: COMMITS commits, each rewriting one of 200 files (~600 bytes).
+  execFileSync('git', ['init', '-q', '--bare', '-b', 'main', dir]);
+  const chunks = [];
+  for (let i = 1; i <= COMMITS; i++) {
+    const body = `file ${i % 200} version ${i}\n${'lorem ipsum dolor sit amet '.repeat(20)}${i}\n`;
+    const msg = `commit ${i}\n`;
+    chunks.push(
+      'commit refs/heads/main',
+      `committer Bench <bench@kiln.invalid> ${1_700_000_000 + i} +0000`,
+      `data ${Buffer.byteLength(msg)}`,
+      msg.trimEnd(),
+      `M 644 inline src/f${i % 200}.txt`,
+      `data ${Buffer.byteLength(body)}`,
+      body,
+    );
+    if (i === Math.floor(COMMITS * 0.9)) chunks.push('reset refs/tags/v1', 'from refs/heads/main', '');
+  }
+  execFileSync('git', ['fast-import', '--quiet'], { cwd: dir, input: `${chunks.join('\n')}\n` });
+  execFileSync('git', ['gc', '-q', '--aggressive'], { cwd: dir });
+}
+
+async function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startDaemon(dir) {
+  const port = await freePort();
+  const child = spawn('git', ['daemon', '--verbose', '--export-all', `--base-path=${dir}`, '--listen=127.0.0.1', `--port=${port}`, dir], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  await new Promise((resolve, reject) => {
+    let err = '';
+    child.stderr.on('data', (c) => {
+      err += c;
+      if (err.includes('Ready to rumble')) resolve();
+    });
+    child.once('exit', () => reject(new Error(err)));
+  });
+  child.stderr.resume();
+  return { url: `git://127.0.0.1:${port}/up.git`, stop: () => child.kill('SIGTERM') };
+}
+
+function duSize(dir) {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    total += entry.isDirectory() ? duSize(p) : statSync(p).size;
+  }
+  return total;
+}
+
+const FORMS = {
+  full: (url, dir) => git(['clone', '-q', '--no-checkout', '--branch', 'main', url, dir]),
+  'sha-path': (url, dir, sha) => {
+    git(['clone', '-q', '--no-checkout', url, dir]);
+    git(['fetch', '-q', 'origin', `${sha}:refs/kiln/pinned`], dir);
+  },
+  'tag-path': (url, dir) => {
+    git(['clone', '-q', '--no-checkout', url, dir]);
+    git(['fetch', '-q', 'origin', 'refs/tags/v1:refs/tags/v1'], dir);
+  },
+  'branch-d1': (url, dir) => git(['clone', '-q', '--no-checkout', '--depth', '1', '--single-branch', '--branch', 'main', url, dir]),
+  'tag-d1': (url, dir) => git(['clone', '-q', '--no-checkout', '--depth', '1', '--single-branch', '--branch', 'v1', url, dir]),
+};
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const upstream = path.join(base, 'up.git');
+const t0 = performance.now();
+generateUpstream(upstream);
+const genMs = performance.now() - t0;
+const daemon = await startDaemon(base);
+const headSha = git(['rev-parse', 'main'], upstream);
+const tagSha = git(['rev-parse', 'v1^{commit}'], upstream);
+const results = {};
+try {
+  for (let round = 0; round < ROUNDS; round++) {
+    // Rotate the order each round so no form always runs on a warm or cold cache.
+    const names = Object.keys(FORMS);
+    const order = [...names.slice(round % names.length), ...names.slice(0, round % names.length)];
+    for (const name of order) {
+      const dir = path.join(base, `clone-${name}-${round}`);
+      const start = performance.now();
+      FORMS[name](daemon.url, dir, headSha);
+      // Kaniko then checks out the pinned commit: prove it is present (fails loudly if not).
+      const want = name.startsWith('tag') ? tagSha : headSha;
+      git(['cat-file', '-e', `${want}^{commit}`], dir);
+      const ms = performance.now() - start;
+      const bytes = duSize(path.join(dir, '.git'));
+      (results[name] ??= { ms: [], bytes: [] }).ms.push(ms);
+      results[name].bytes.push(bytes);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+} finally {
+  daemon.stop();
+  rmSync(base, { recursive: true, force: true });
+}
+
+const fullMs = median(results.full.ms);
+const fullBytes = median(results.full.bytes);
+console.log(`upstream: ${COMMITS} commits, 200 files (generated in ${genMs.toFixed(0)} ms); ${ROUNDS} rounds, median`);
+console.log('| form | Kaniko context | median time | .git size | time ratio | size ratio |');
+console.log('| --- | --- | --- | --- | --- | --- |');
+const contexts = {
+  full: '`#refs/heads/main#<sha>`',
+  'sha-path': '`#<sha>#<sha>`',
+  'tag-path': '`#refs/tags/v1#<sha>`',
+  'branch-d1': '`#refs/heads/main#<sha>` + `--git depth=1,single-branch=true`',
+  'tag-d1': '`##<sha>` + `--git branch=v1,depth=1,single-branch=true`',
+};
+for (const [name, r] of Object.entries(results)) {
+  const ms = median(r.ms);
+  const bytes = median(r.bytes);
+  console.log(
+    `| ${name} | ${contexts[name]} | ${ms.toFixed(0)} ms | ${(bytes / 1024).toFixed(0)} KiB | ${(ms / fullMs).toFixed(2)} | ${(bytes / fullBytes).toFixed(3)} |`,
+  );
+}
