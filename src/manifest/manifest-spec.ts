@@ -2,19 +2,23 @@
 // GitLab has already turned `$$` back into `$`) or a file. parseManifestSpec is pure.
 import { z } from 'zod';
 import { KilnError, type Problem, throwIfProblems } from '../errors.js';
+import { isTag } from '../registry/reference.js';
 import type { ManifestSpec } from '../types.js';
+
+// Tags are checked here so a bad one fails the job before the first push, not half-way.
+const tag = z.string().refine(isTag, 'is not an OCI tag ([a-zA-Z0-9_][a-zA-Z0-9._-]{0,127})');
 
 const schema = z
   .object({
     project: z.string().min(1),
     repository: z.string().min(1),
-    tags: z.array(z.string().min(1)).min(1),
+    tags: z.array(tag).min(1),
     children: z
       .array(
         z.object({
           platform: z.string().regex(/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/, 'must be os/arch[/variant]'),
           arch: z.string().min(1),
-          tag: z.string().min(1),
+          tag,
           digestFile: z.string().min(1),
         }),
       )

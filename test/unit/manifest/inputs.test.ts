@@ -40,6 +40,7 @@ describe('parseManifestSpec', () => {
   });
   test.each([
     ['tags', { tags: [] }],
+    ['tags.1', { tags: ['web-1', 'web latest'] }],
     ['children.0.platform', { children: [{ ...spec.children[0], platform: 'amd64' }] }],
     ['created', { created: 'Monday' }],
     ['', { extra: 1 }],
