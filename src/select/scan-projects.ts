@@ -78,18 +78,29 @@ export function scanProjects(options: ScanOptions): SelectableProject[] {
   return projects;
 }
 
-/** The named projects, parsed in full (in the order given); throws CONFIG_INVALID listing every problem. */
-export function readProjects(options: ScanOptions & { names: readonly string[] }): Project[] {
-  const found = findProjects(options);
-  const byName = new Map(found.map((f) => [f.name, f]));
-  const all = found.map((f) => f.name);
+/**
+ * The named projects, parsed in full (in the order given); throws CONFIG_INVALID listing every
+ * problem. `allNames` (every project, for depends_on checks) defaults to the projects folder's.
+ */
+export function readProjects(
+  options: ScanOptions & { names: readonly string[]; allNames?: readonly string[] },
+): Project[] {
+  const all = options.allNames ?? findProjects(options).map((f) => f.name);
+  const dirRel = path.posix.normalize(options.projectsDir.split(path.sep).join('/')).replace(/\/+$/, '');
   const problems: Problem[] = [];
   const projects: Project[] = [];
   for (const name of options.names) {
-    const f = byName.get(name);
-    if (!f) continue;
-    const config = parse(f, all, options, problems);
-    if (config) projects.push({ name, dir: f.dir, file: f.file, config });
+    const dir = `${dirRel}/${name}`;
+    const file = `${dir}/${BUILD_CONFIG_FILE}`;
+    let text: string;
+    try {
+      text = readFileSync(path.join(options.root, file), 'utf8');
+    } catch (error) {
+      problems.push({ file, message: `cannot read ${BUILD_CONFIG_FILE}: ${(error as Error).message}` });
+      continue;
+    }
+    const config = parse({ name, dir, file, text }, all, options, problems);
+    if (config) projects.push({ name, dir, file, config });
   }
   throwIfProblems('CONFIG_INVALID', 'invalid project configuration', problems);
   return projects;

@@ -1,4 +1,5 @@
-// `kiln plan` through the CLI entry (main), on a real scripted repository: table, --json, --output.
+// `kiln plan --selection-only` through the CLI entry (main), on a real scripted repository: table,
+// --json, --output. (The full plan, with pinned upstreams, is tested by the planner's tests.)
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -27,7 +28,7 @@ function repo() {
   return { r, base, head };
 }
 
-describe('kiln plan', () => {
+describe('kiln plan --selection-only', () => {
   test('--json lists the selected projects with reasons, deleted, notes, base and head', async () => {
     const { r, base, head } = repo();
     const { code, stdout } = await kiln(
@@ -89,7 +90,7 @@ describe('kiln plan', () => {
 
   test('--projects with an unknown name fails (exit 1) with a did-you-mean', async () => {
     const { r } = repo();
-    const { code, stderr } = await kiln(['plan', '--projects', 'redsi'], r.dir);
+    const { code, stderr } = await kiln(['plan', '--selection-only', '--projects', 'redsi'], r.dir);
     expect(code).toBe(1);
     expect(stderr).toContain('--projects: unknown project "redsi"');
     expect(stderr).toContain('did you mean "redis"');
