@@ -11,7 +11,7 @@ import { createMemoryLogger } from '../src/log.js';
 import { runManifest } from '../src/manifest/run-manifest.js';
 import { startFaultProxy } from '../test/harness/fault-proxy.js';
 import { preparePipeline } from '../test/harness/manifest-fixture.js';
-import { createImageBuilder, startRegistry } from '../test/harness/registry.js';
+import { createImageBuilder, isolatedBuildah, startRegistry } from '../test/harness/registry.js';
 
 const run = promisify(execFile);
 const ROUNDS = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 5;
@@ -31,15 +31,7 @@ async function main() {
   const builder = await createImageBuilder();
   const proxy = await startFaultProxy({ target: registry.host, rate: 0 });
   const dir = await mkdtemp(path.join(tmpdir(), 'kiln-bench-manifest-'));
-  const storage = [
-    '--root',
-    path.join(dir, 'root'),
-    '--runroot',
-    path.join(dir, 'run'),
-    '--storage-driver',
-    'vfs',
-  ];
-  const buildah = (args: string[]) => run('buildah', [...storage, ...args]);
+  const buildah = isolatedBuildah(dir);
   const kilnMs: number[] = [];
   const buildahMs: number[] = [];
   const inProcessMs: number[] = [];

@@ -4,11 +4,14 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from './git-daemon.js';
 import { requireTool } from './tools.js';
+
+// One free-port helper for every harness (git daemon, registry); re-exported for registry users.
+export { freePort };
 
 const run = promisify(execFile);
 
@@ -19,19 +22,6 @@ export interface TestRegistry {
   url: string;
   auth?: { username: string; password: string };
   stop(): Promise<void>;
-}
-
-/** A free TCP port on 127.0.0.1 (asked from the kernel; six people run tests at once). */
-export async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function configYaml(port: number, storage: string, htpasswdFile?: string): string {
@@ -143,10 +133,8 @@ export interface ImageBuilder {
   cleanup(): Promise<void>;
 }
 
-/** buildah with its own storage folder (vfs), so parallel test files never share state. */
-export async function createImageBuilder(): Promise<ImageBuilder> {
-  requireTool('buildah', 'buildah');
-  const dir = await mkdtemp(path.join(tmpdir(), 'kiln-buildah-'));
+/** Runs buildah with its storage under `dir` (vfs): parallel test files never share state. */
+export function isolatedBuildah(dir: string): (args: string[]) => Promise<string> {
   const storage = [
     '--root',
     path.join(dir, 'root'),
@@ -155,7 +143,14 @@ export async function createImageBuilder(): Promise<ImageBuilder> {
     '--storage-driver',
     'vfs',
   ];
-  const buildah = async (args: string[]) => (await run('buildah', [...storage, ...args])).stdout.trim();
+  return async (args) => (await run('buildah', [...storage, ...args])).stdout.trim();
+}
+
+/** Pushes tiny per-architecture images with an isolated buildah. */
+export async function createImageBuilder(): Promise<ImageBuilder> {
+  requireTool('buildah', 'buildah');
+  const dir = await mkdtemp(path.join(tmpdir(), 'kiln-buildah-'));
+  const buildah = isolatedBuildah(dir);
   let count = 0;
   return {
     async push({ reference, platform, content, format = 'oci', auth }) {
