@@ -22,7 +22,10 @@ const arg = (name, fallback) => {
 const COMMITS = arg('--commits', 10_000);
 const ROUNDS = arg('--rounds', 3);
 const base = mkdtempSync(path.join(tmpdir(), 'kiln-clone-bench-'));
-const git = (args, cwd = base) => execFileSync('git', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] }).toString().trim();
+const git = (args, cwd = base) =>
+  execFileSync('git', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] })
+    .toString()
+    .trim();
 
 function generateUpstream(dir) {
   // One fast-import stream: COMMITS commits, each rewriting one of 200 files (~600 bytes).
@@ -57,9 +60,21 @@ async function freePort() {
 
 async function startDaemon(dir) {
   const port = await freePort();
-  const child = spawn('git', ['daemon', '--verbose', '--export-all', `--base-path=${dir}`, '--listen=127.0.0.1', `--port=${port}`, dir], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    'git',
+    [
+      'daemon',
+      '--verbose',
+      '--export-all',
+      `--base-path=${dir}`,
+      '--listen=127.0.0.1',
+      `--port=${port}`,
+      dir,
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   await new Promise((resolve, reject) => {
     let err = '';
     child.stderr.on('data', (c) => {
@@ -91,8 +106,10 @@ const FORMS = {
     git(['clone', '-q', '--no-checkout', url, dir]);
     git(['fetch', '-q', 'origin', 'refs/tags/v1:refs/tags/v1'], dir);
   },
-  'branch-d1': (url, dir) => git(['clone', '-q', '--no-checkout', '--depth', '1', '--single-branch', '--branch', 'main', url, dir]),
-  'tag-d1': (url, dir) => git(['clone', '-q', '--no-checkout', '--depth', '1', '--single-branch', '--branch', 'v1', url, dir]),
+  'branch-d1': (url, dir) =>
+    git(['clone', '-q', '--no-checkout', '--depth', '1', '--single-branch', '--branch', 'main', url, dir]),
+  'tag-d1': (url, dir) =>
+    git(['clone', '-q', '--no-checkout', '--depth', '1', '--single-branch', '--branch', 'v1', url, dir]),
 };
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -119,7 +136,8 @@ try {
       git(['cat-file', '-e', `${want}^{commit}`], dir);
       const ms = performance.now() - start;
       const bytes = duSize(path.join(dir, '.git'));
-      (results[name] ??= { ms: [], bytes: [] }).ms.push(ms);
+      if (!results[name]) results[name] = { ms: [], bytes: [] };
+      results[name].ms.push(ms);
       results[name].bytes.push(bytes);
       rmSync(dir, { recursive: true, force: true });
     }
@@ -131,7 +149,9 @@ try {
 
 const fullMs = median(results.full.ms);
 const fullBytes = median(results.full.bytes);
-console.log(`upstream: ${COMMITS} commits, 200 files (generated in ${genMs.toFixed(0)} ms); ${ROUNDS} rounds, median`);
+console.log(
+  `upstream: ${COMMITS} commits, 200 files (generated in ${genMs.toFixed(0)} ms); ${ROUNDS} rounds, median`,
+);
 console.log('| form | Kaniko context | median time | .git size | time ratio | size ratio |');
 console.log('| --- | --- | --- | --- | --- | --- |');
 const contexts = {

@@ -40,14 +40,23 @@ const projects: Project[] = Array.from({ length: PROJECTS }, (_, i) => {
 });
 const selection: Selection = {
   trigger: 'push',
-  projects: projects.map((p) => ({ name: p.name, reasons: [{ kind: 'changed', files: [`${p.dir}/Dockerfile`] }] })),
+  projects: projects.map((p) => ({
+    name: p.name,
+    reasons: [{ kind: 'changed', files: [`${p.dir}/Dockerfile`] }],
+  })),
   deleted: [],
   notes: [],
 };
 const pinned: Record<string, PinnedSource> = Object.fromEntries(
   projects.map((p, i) => [
     p.name,
-    { project: p.name, url: p.config.upstream_repo ?? '', ref: 'main', resolvedRef: 'refs/heads/main', sha: i.toString(16).padStart(40, 'a') },
+    {
+      project: p.name,
+      url: p.config.upstream_repo ?? '',
+      ref: 'main',
+      resolvedRef: 'refs/heads/main',
+      sha: i.toString(16).padStart(40, 'a'),
+    },
   ]),
 );
 const settings = { ...DEFAULT_SETTINGS, registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/images' };
@@ -86,9 +95,19 @@ const bytes = Buffer.byteLength(yamlText);
 console.log(`${PROJECTS} projects × 2 architectures = ${jobs} jobs; median of ${ROUNDS} rounds`);
 console.log('| step | median | ratio vs yaml.stringify baseline |');
 console.log('| --- | --- | --- |');
-console.log(`| baseline: \`yaml.stringify\` of the finished pipeline object | ${median(yamlMs).toFixed(1)} ms | 1.00 |`);
-console.log(`| reference: \`JSON.stringify\` of the same object | ${median(jsonMs).toFixed(1)} ms | ${(median(jsonMs) / median(yamlMs)).toFixed(2)} |`);
-console.log(`| assemblePlan (tags, placeholders, specs) | ${median(planMs).toFixed(1)} ms | ${(median(planMs) / median(yamlMs)).toFixed(2)} |`);
-console.log(`| renderChildPipeline (objects + yaml) | ${median(renderMs).toFixed(1)} ms | ${(median(renderMs) / median(yamlMs)).toFixed(2)} |`);
-console.log(`| **plan + render** | **${total.toFixed(1)} ms** | **${(total / median(yamlMs)).toFixed(2)}** |`);
+console.log(
+  `| baseline: \`yaml.stringify\` of the finished pipeline object | ${median(yamlMs).toFixed(1)} ms | 1.00 |`,
+);
+console.log(
+  `| reference: \`JSON.stringify\` of the same object | ${median(jsonMs).toFixed(1)} ms | ${(median(jsonMs) / median(yamlMs)).toFixed(2)} |`,
+);
+console.log(
+  `| assemblePlan (tags, placeholders, specs) | ${median(planMs).toFixed(1)} ms | ${(median(planMs) / median(yamlMs)).toFixed(2)} |`,
+);
+console.log(
+  `| renderChildPipeline (objects + yaml) | ${median(renderMs).toFixed(1)} ms | ${(median(renderMs) / median(yamlMs)).toFixed(2)} |`,
+);
+console.log(
+  `| **plan + render** | **${total.toFixed(1)} ms** | **${(total / median(yamlMs)).toFixed(2)}** |`,
+);
 console.log(`YAML: ${(bytes / 1024).toFixed(0)} KiB (${(bytes / jobs).toFixed(0)} bytes per job); ${limit}`);

@@ -9,6 +9,7 @@ import { KANIKO_EXECUTOR } from '../../src/builders/kaniko/argv.js';
 import { kanikoBuilder } from '../../src/builders/kaniko/index.js';
 import type { BuildJobSpec } from '../../src/types.js';
 import { requireTool } from '../harness/tools.js';
+import { buildJobSpec } from '../unit/builders/build-job-spec.js';
 
 const SHA = 'c'.repeat(40);
 let dir: string;
@@ -61,8 +62,7 @@ function runJob(spec: BuildJobSpec, env: Record<string, string>): { argv: string
 const hostileValue = `it's "q" $(touch /tmp/kiln-pwned) \`id\` \${ECR_REGISTRY}/base\nline2 -- *`;
 
 function spec(overrides: Partial<BuildJobSpec> = {}): BuildJobSpec {
-  return {
-    project: 'nginx',
+  return buildJobSpec({
     platform: 'linux/arm/v7',
     arch: 'arm-v7',
     source: {
@@ -81,13 +81,13 @@ function spec(overrides: Partial<BuildJobSpec> = {}): BuildJobSpec {
     ],
     destination: 'registry.example.com/images:nginx-20260304-01234567-arm-v7',
     cacheRepository: 'registry.example.com/images/cache/arm-v7',
-    cacheTtl: '168h',
     digestFile: 'kiln/digests/nginx/arm-v7.digest',
     labels: { 'org.opencontainers.image.title': "nginx's $(id)" },
     compression: 'gzip',
+    registryMirror: undefined,
     insecureRegistry: false,
     ...overrides,
-  };
+  });
 }
 
 describe('Kaniko job script under busybox sh', () => {

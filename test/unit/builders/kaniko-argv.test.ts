@@ -4,6 +4,7 @@ import { gitContext, kanikoArgv } from '../../../src/builders/kaniko/argv.js';
 import { kanikoBuilder } from '../../../src/builders/kaniko/index.js';
 import { KilnError } from '../../../src/errors.js';
 import type { BuildJobSpec } from '../../../src/types.js';
+import { buildJobSpec, SPEC_SHA } from './build-job-spec.js';
 
 const FLAG_TABLE = '/work/shared/reference/kaniko-executor-flags.tsv';
 const KNOWN_FLAGS = new Set(
@@ -14,35 +15,8 @@ const KNOWN_FLAGS = new Set(
     .filter((name): name is string => Boolean(name)),
 );
 
-const SHA = 'b'.repeat(40);
-
-function spec(overrides: Partial<BuildJobSpec> = {}): BuildJobSpec {
-  return {
-    project: 'nginx',
-    platform: 'linux/arm64',
-    arch: 'arm64',
-    source: {
-      kind: 'git',
-      url: 'https://git.example.com/up/nginx.git',
-      ref: 'main',
-      sha: SHA,
-      resolvedRef: 'refs/heads/main',
-    },
-    contextPath: 'docker',
-    dockerfile: 'Dockerfile.alpine',
-    target: 'runtime',
-    buildArgs: [{ name: 'BASE', value: '${ECR_REGISTRY}/base:1' }],
-    destination: 'registry.example.com/images:nginx-20260304-01234567-arm64',
-    cacheRepository: 'registry.example.com/images/cache/arm64',
-    cacheTtl: '168h',
-    digestFile: 'kiln/digests/nginx/arm64.digest',
-    labels: { 'org.opencontainers.image.revision': SHA, 'org.opencontainers.image.title': 'nginx' },
-    compression: 'zstd',
-    registryMirror: 'mirror.gcr.io',
-    insecureRegistry: true,
-    ...overrides,
-  };
-}
+const SHA = SPEC_SHA;
+const spec = buildJobSpec;
 
 /** The flag names of an argv (`--name=value` or `--name`). */
 function flagNames(args: ReturnType<typeof kanikoArgv>): string[] {

@@ -1,25 +1,19 @@
 import { describe, expect, test } from 'vitest';
+import type { Settings } from '../../../src/config/settings.js';
 import { KilnError } from '../../../src/errors.js';
-import { assemblePlan } from '../../../src/plan/assemble-plan.js';
 import { repositoriesToCreate } from '../../../src/plan/repositories.js';
-import type { Project } from '../../../src/types.js';
-import { PIPELINE, pins, project, SHA_A, selection, settings } from './fixtures.js';
+import type { Project, Trigger } from '../../../src/types.js';
+import { PIPELINE, planOf, project, SHA_A } from './fixtures.js';
 
 const REGISTRY = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/images';
 
 function plan(
   projects: Project[],
   names = projects.map((p) => p.name),
-  extra: Parameters<typeof settings>[0] = {},
-  trigger: Parameters<typeof selection>[1] = 'push',
+  extra: Partial<Settings> = {},
+  trigger: Trigger = 'push',
 ) {
-  return assemblePlan({
-    selection: selection(names, trigger),
-    projects,
-    settings: settings(extra),
-    pinned: pins(projects),
-    pipeline: PIPELINE,
-  });
+  return planOf(projects, names, trigger, extra);
 }
 
 function planError(run: () => unknown): KilnError {

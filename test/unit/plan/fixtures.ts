@@ -1,6 +1,7 @@
 // In-memory projects, settings, selections and pins for plan and render tests (no fs, no git).
 import { DEFAULT_SETTINGS, type Settings } from '../../../src/config/settings.js';
-import type { PinnedSource, PipelineInfo } from '../../../src/plan/types.js';
+import { assemblePlan } from '../../../src/plan/assemble-plan.js';
+import type { BuildPlan, PinnedSource, PipelineInfo } from '../../../src/plan/types.js';
 import type { BuildConfig, Project, Selection, Trigger } from '../../../src/types.js';
 
 export const SHA_A = 'a'.repeat(40);
@@ -70,3 +71,19 @@ export const PIPELINE: PipelineInfo = {
   pipelineId: '4711',
   projectUrl: 'https://gitlab.example.com/group/images',
 };
+
+/** assemblePlan over in-memory projects: all selected by default, pinned to SHA_A. */
+export function planOf(
+  projects: Project[],
+  names = projects.map((p) => p.name),
+  trigger: Trigger = 'push',
+  extra: Partial<Settings> = {},
+): BuildPlan {
+  return assemblePlan({
+    selection: selection(names, trigger),
+    projects,
+    settings: settings(extra),
+    pinned: pins(projects),
+    pipeline: PIPELINE,
+  });
+}

@@ -5,24 +5,8 @@ import { assemblePlan } from '../../../src/plan/assemble-plan.js';
 import type { BuildPlan } from '../../../src/plan/types.js';
 import { checkPipelineLimits, DEFAULT_LIMITS } from '../../../src/render/pipeline-limits.js';
 import { childPipeline, renderChildPipeline } from '../../../src/render/render-child-pipeline.js';
-import type { Project, Trigger } from '../../../src/types.js';
 import { gitlabCiErrors } from '../../harness/gitlab-ci-schema.js';
-import { PIPELINE, pins, project, selection, settings } from '../plan/fixtures.js';
-
-function planOf(
-  projects: Project[],
-  names = projects.map((p) => p.name),
-  trigger: Trigger = 'push',
-  extra = {},
-): BuildPlan {
-  return assemblePlan({
-    selection: selection(names, trigger),
-    projects,
-    settings: settings(extra),
-    pinned: pins(projects),
-    pipeline: PIPELINE,
-  });
-}
+import { PIPELINE, pins, planOf, project, selection, settings } from '../plan/fixtures.js';
 
 type Job = {
   needs?: { job: string; artifacts: boolean }[];
