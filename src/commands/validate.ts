@@ -4,7 +4,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadProjects } from '../config/load-projects.js';
 import { parseRebuildList } from '../config/rebuild-list.js';
-import { loadSettings, type RawSettings } from '../config/settings.js';
+import {
+  DEFAULT_SETTINGS,
+  loadSettings,
+  type RawSettings,
+  resolveSettings,
+  type Settings,
+} from '../config/settings.js';
 import type { Context } from '../context.js';
 import { formatProblem, KilnError, type Problem, usageError } from '../errors.js';
 import { checkDependencies } from '../select/dependency-order.js';
@@ -48,8 +54,12 @@ export const validateCommand: Command = {
     const flags: RawSettings = {};
     if (values['projects-dir'] !== undefined) flags.projectsDir = values['projects-dir'];
     if (values['rebuild-file'] !== undefined) flags.rebuildFile = values['rebuild-file'];
-    const settings = await loadSettings({ root, env: ctx.env, flags });
-    const rebuildNamed = values['rebuild-file'] !== undefined || ctx.env['KILN_REBUILD_FILE'] !== undefined;
+    const { settings, problems: settingsProblems } = await settingsOrProblems(root, ctx, flags);
+    // A rebuild list someone named (flag, KILN_REBUILD_FILE, kiln.yaml) must exist; the default may not.
+    const rebuildNamed =
+      values['rebuild-file'] !== undefined ||
+      ctx.env['KILN_REBUILD_FILE'] !== undefined ||
+      settings.rebuildFile !== DEFAULT_SETTINGS.rebuildFile;
 
     const { projects, names, problems } = await loadProjects({
       root,
@@ -59,6 +69,7 @@ export const validateCommand: Command = {
     // A project with a broken config is still a project: one problem, not a second in the list.
     const rebuild = await checkRebuildList(root, settings.rebuildFile, names, rebuildNamed);
     const all = [
+      ...settingsProblems,
       ...problems,
       ...(problems.length === 0 ? dependencyProblems(projects) : []),
       ...rebuild.problems,
@@ -81,6 +92,25 @@ export const validateCommand: Command = {
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * Settings, or their problems plus the settings without kiln.yaml (flags and KILN_* only), so a
+ * broken kiln.yaml is reported together with the projects instead of hiding them.
+ */
+async function settingsOrProblems(
+  root: string,
+  ctx: Context,
+  flags: RawSettings,
+): Promise<{ settings: Settings; problems: Problem[] }> {
+  try {
+    return { settings: await loadSettings({ root, env: ctx.env, flags }), problems: [] };
+  } catch (error) {
+    if (!(error instanceof KilnError) || error.problems.length === 0) throw error;
+    // Without kiln.yaml; if flags or KILN_* are broken too, this throws and the CLI reports them.
+    const settings = resolveSettings({ env: ctx.env, flags });
+    return { settings, problems: error.problems };
+  }
 }
 
 /** depends_on cycles, found by the same check `kiln plan` runs (once every file is valid). */

@@ -44,6 +44,17 @@ describe('kiln validate', () => {
     );
   });
 
+  test('a broken kiln.yaml is reported together with the projects', async () => {
+    const ctx = context();
+    expect(await main(['validate', '--root', `${FIXTURES}/bad-settings-repo`], ctx)).toBe(1);
+    const lines = ctx.log.stderr.join('').trimEnd().split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^${FIXTURES}/bad-settings-repo/kiln\\.yaml(:2:\\d+)?: builder: `));
+    expect(lines[1]).toBe(
+      `${FIXTURES}/bad-settings-repo/projects/app/build-config.yaml:2:26: platforms[1]: linux/amd64 is listed twice (hint: keep one)`,
+    );
+    expect(lines[2]).toBe('error: 2 problems in 2 files');
+  });
+
   test('--projects-dir and --rebuild-file (and their KILN_* variables) pick other places', async () => {
     const ctx = context({ KILN_REBUILD_FILE: 'missing.txt' });
     expect(await main(['validate', '--root', FIXTURES, '--projects-dir', 'valid-repo/projects'], ctx)).toBe(
