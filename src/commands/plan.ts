@@ -6,13 +6,11 @@ import { type CiEnv, parseCiEnv } from '../ci/ci-env.js';
 import { loadSettings, type Settings } from '../config/settings.js';
 import type { Context } from '../context.js';
 import { KilnError, usageError } from '../errors.js';
-import { formatPlan } from '../plan/format-plan.js';
 import { formatSelectionTable, selectionJson } from '../select/format-selection.js';
 import { runSelection } from '../select/run-selection.js';
 import { readProjects, scanProjects } from '../select/scan-projects.js';
 import type { Project, Selection, Trigger } from '../types.js';
 import { type Command, parseFlags } from './command.js';
-import { planPipeline } from './plan-steps.js';
 
 export const PLAN_FLAGS = {
   root: { type: 'string' },
@@ -144,6 +142,11 @@ export const planCommand: Command = {
       return 0;
     }
     for (const note of selected.selection.notes) ctx.log.info(`note: ${note}`);
+    // Loaded here so --selection-only does not initialise the planner and renderer (bench/selection.mjs).
+    const [{ planPipeline }, { formatPlan }] = await Promise.all([
+      import('./plan-steps.js'),
+      import('../plan/format-plan.js'),
+    ]);
     const { plan, yaml } = await planPipeline({ ctx, ...selected });
     if (values.output) await writeOutput(values.output, yaml, ctx);
     ctx.log.out(values.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
