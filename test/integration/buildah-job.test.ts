@@ -87,7 +87,9 @@ async function runJob(job: BuildJobSpec): Promise<{ stdout: string; stderr: stri
 }
 
 describe('buildah job script', () => {
-  test.each([
+  // Both architectures at once from the same base tag, as parallel jobs on one runner host do
+  // (shared buildah storage made one of them fail; each job now has its own).
+  test.concurrent.each([
     ['amd64', 'x86_64'],
     ['arm64', 'aarch64'],
   ])(

@@ -80,12 +80,20 @@ describe('buildah push argv', () => {
 });
 
 describe('buildah job script', () => {
+  test('each job has its own work folder (checkout, buildah storage), removed when the job exits', () => {
+    const script = buildahBuilder.script(spec());
+    expect(script.slice(0, 2)).toEqual(['KILN_WORK="$(mktemp -d)"', `trap 'rm -rf "$KILN_WORK"' EXIT`]);
+    expect(script).toContain('KILN_SRC="$KILN_WORK/src"');
+  });
+
   test('runs buildah with the storage driver from its job variable, vfs unless overridden', () => {
     expect(buildahBuilder.variables(spec())).toMatchObject({ KILN_BUILDAH_STORAGE_DRIVER: 'vfs' });
     const builds = buildahBuilder.script(spec()).filter((line) => line.startsWith('buildah'));
     expect(builds).toHaveLength(2);
     for (const line of builds)
-      expect(line).toMatch(/^buildah --storage-driver "\$\{KILN_BUILDAH_STORAGE_DRIVER:-vfs\}"/);
+      expect(line).toMatch(
+        /^buildah --root "\$KILN_WORK\/storage" --runroot "\$KILN_WORK\/run" --storage-driver "\$\{KILN_BUILDAH_STORAGE_DRIVER:-vfs\}"/,
+      );
   });
 
   test('a local-context project builds its folder, without git', () => {
@@ -93,7 +101,7 @@ describe('buildah job script', () => {
       spec({ source: { kind: 'local', dir: 'projects/my app' }, contextPath: 'sub' }),
     );
     expect(script.join('\n')).not.toContain('git ');
-    expect(script[0]).toBe(`KILN_CONTEXT='projects/my app/sub'`);
+    expect(script).toContain(`KILN_CONTEXT='projects/my app/sub'`);
   });
 
   test('a private upstream reads its token from the CI variable at run time, never from the script', () => {

@@ -15,7 +15,21 @@ import { pinnedSourceLines } from './pinned-source.js';
  */
 export const STORAGE_DRIVER_VARIABLE = 'KILN_BUILDAH_STORAGE_DRIVER';
 
-const BUILDAH = `buildah --storage-driver "\${${STORAGE_DRIVER_VARIABLE}:-vfs}"`;
+/**
+ * Every job gets its own folder (`$KILN_WORK`, removed on exit) for the checkout AND buildah's
+ * storage. Shared storage breaks parallel per-arch builds on one host: two `--platform` pulls of
+ * the same base tag re-point the one local name, and the other build fails with "locating pulled
+ * image … image not known" (seen with shell-executor runners and in the e2e test). Containers of
+ * the docker/kubernetes executors start empty anyway; the layer cache lives in the registry.
+ */
+const WORK_LINES = ['KILN_WORK="$(mktemp -d)"', `trap 'rm -rf "$KILN_WORK"' EXIT`];
+
+const BUILDAH = [
+  'buildah',
+  '--root "$KILN_WORK/storage"',
+  '--runroot "$KILN_WORK/run"',
+  `--storage-driver "\${${STORAGE_DRIVER_VARIABLE}:-vfs}"`,
+].join(' ');
 
 /** `buildah build` options (after `buildah build`), every value quoted; the context comes last. */
 export function buildArgv(spec: BuildJobSpec): string[] {
@@ -58,7 +72,7 @@ function registryMirrorLines(mirror: string): string[] {
   const conf = ['[[registry]]', 'prefix = "docker.io"', 'location = "docker.io"', '[[registry.mirror]]'];
   conf.push(`location = "${mirror.replace(/["\\]/g, '')}"`);
   return [
-    'KILN_REGISTRIES_CONF="$(mktemp)"',
+    'KILN_REGISTRIES_CONF="$KILN_WORK/registries.conf"',
     `printf '%s\\n' ${conf.map(shellQuote).join(' ')} > "$KILN_REGISTRIES_CONF"`,
     'export CONTAINERS_REGISTRIES_CONF="$KILN_REGISTRIES_CONF"',
   ];
@@ -90,6 +104,7 @@ export const buildahBuilder: Builder = {
       ? spec.digestFile.slice(0, spec.digestFile.lastIndexOf('/'))
       : '.';
     return [
+      ...WORK_LINES,
       ...pinnedSourceLines(spec),
       ...(spec.registryMirror ? registryMirrorLines(spec.registryMirror) : []),
       shellCommand(['mkdir', '-p', digestDir]),

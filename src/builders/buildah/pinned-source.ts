@@ -5,7 +5,7 @@ import { KilnError } from '../../errors.js';
 import { shellQuote } from '../../render/shell-quote.js';
 import type { BuildJobSpec } from '../../types.js';
 
-/** The shell variable holding the checkout folder (a fresh `mktemp -d`, so parallel jobs never share one). */
+/** The checkout folder, inside the job's own work folder `$KILN_WORK` (see buildah-builder.ts). */
 export const SOURCE_DIR_VAR = 'KILN_SRC';
 
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -28,7 +28,7 @@ function credentialArgs(source: Extract<BuildJobSpec['source'], { kind: 'git' }>
 }
 
 /**
- * Lines that leave the source in `$KILN_SRC` (git) and define `KILN_CONTEXT`, the build context.
+ * Lines that leave the source in `$KILN_SRC` (git, under `$KILN_WORK`) and define `KILN_CONTEXT`, the build context.
  * A git source is fetched by SHA (`git fetch --depth 1 origin <sha>`, which GitLab, GitHub and
  * git-daemon serve with protocol v2); servers that refuse a SHA get the ref instead, and HEAD
  * must then still be the pinned commit — a ref that moved since prepare is an error, not a silent
@@ -48,7 +48,7 @@ export function pinnedSourceLines(spec: BuildJobSpec): string[] {
   const expected = shellQuote(source.sha);
   return [
     `echo ${shellQuote(`kiln: ${spec.project} ${spec.platform} from ${source.url} ${source.ref} pinned at ${source.sha}`)}`,
-    `${SOURCE_DIR_VAR}="$(mktemp -d)"`,
+    `${SOURCE_DIR_VAR}="$KILN_WORK/src"`,
     `git init -q "$${SOURCE_DIR_VAR}"`,
     inSrc(['remote', 'add', 'origin', source.url]),
     `${fetch(source.sha)} || ${fetch(fallbackRef)}`,
