@@ -137,7 +137,11 @@ export function splitList(value: string): string[] {
 }
 
 /** `linux/amd64=tag-a,tag-b;linux/arm64=tag-c` → { 'linux/amd64': ['tag-a','tag-b'], … } */
-export function parseRunnerTags(value: string, problems: Problem[], field: string): Record<Platform, string[]> {
+export function parseRunnerTags(
+  value: string,
+  problems: Problem[],
+  field: string,
+): Record<Platform, string[]> {
   const result: Record<Platform, string[]> = {};
   for (const entry of value.split(/[;\n]/).map((e) => e.trim())) {
     if (!entry) continue;
@@ -175,7 +179,12 @@ function oneOf<T extends string>(
 }
 
 /** Applies raw string settings (flags or env) on top of `base`; problems name `field`. */
-function applyRaw(base: Settings, raw: RawSettings, problems: Problem[], origin: (key: string) => string): Settings {
+function applyRaw(
+  base: Settings,
+  raw: RawSettings,
+  problems: Problem[],
+  origin: (key: string) => string,
+): Settings {
   const s: Settings = { ...base, images: { ...base.images } };
   for (const [key, value] of Object.entries(raw) as [keyof RawSettings, string | undefined][]) {
     if (value === undefined) continue;
@@ -189,7 +198,8 @@ function applyRaw(base: Settings, raw: RawSettings, problems: Problem[], origin:
         s.runnerTags = parseRunnerTags(value, problems, field);
         break;
       case 'repositoryMode':
-        s.repositoryMode = oneOf(value, ['single', 'per-project'] as const, problems, field) ?? s.repositoryMode;
+        s.repositoryMode =
+          oneOf(value, ['single', 'per-project'] as const, problems, field) ?? s.repositoryMode;
         break;
       case 'builder':
         s.builder = oneOf(value, ['kaniko', 'buildah'] as const, problems, field) ?? s.builder;
@@ -268,7 +278,12 @@ export function resolveSettings(input: ResolveSettingsInput): Settings {
   if (input.fileText !== undefined) {
     const doc = parseDocument(input.fileText);
     for (const error of doc.errors) {
-      problems.push({ file, line: error.linePos?.[0].line, col: error.linePos?.[0].col, message: error.message });
+      problems.push({
+        file,
+        line: error.linePos?.[0].line,
+        col: error.linePos?.[0].col,
+        message: error.message,
+      });
     }
     const parsed = fileSchema.safeParse(doc.toJS() ?? {});
     if (parsed.success) settings = applyFile(settings, parsed.data);
@@ -297,7 +312,11 @@ function kebab(key: string): string {
 }
 
 /** Reads kiln.yaml (if present) from the repo root and resolves settings. */
-export async function loadSettings(options: { root: string; env: Env; flags?: RawSettings }): Promise<Settings> {
+export async function loadSettings(options: {
+  root: string;
+  env: Env;
+  flags?: RawSettings;
+}): Promise<Settings> {
   const file = path.join(options.root, SETTINGS_FILE);
   let fileText: string | undefined;
   try {
