@@ -53,6 +53,22 @@ describe('push: files changed between the base and the pipeline commit', () => {
     ]);
   });
 
+  test('unusual file names (spaces, unicode, a newline) are read verbatim', async () => {
+    const { repo, base } = threeProjects();
+    const odd = ['projects/tools/with space.sh', 'projects/tools/ünïcödé.conf', 'projects/nginx/line\nbreak'];
+    repo.write(Object.fromEntries(odd.map((f) => [f, 'x\n'])));
+    const s = await select(repo.dir, { env: pushEnv(repo.commit('odd names'), base) });
+    expect(s.projects).toEqual([
+      { name: 'nginx', reasons: [{ kind: 'changed', files: ['projects/nginx/line\nbreak'] }] },
+      {
+        name: 'tools',
+        reasons: [
+          { kind: 'changed', files: ['projects/tools/with space.sh', 'projects/tools/ünïcödé.conf'] },
+        ],
+      },
+    ]);
+  });
+
   test.each([
     ['docs only', { 'projects/nginx/README.md': '# nginx\n', 'projects/redis/docs/usage.md': 'use it\n' }],
     [
