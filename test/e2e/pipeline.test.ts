@@ -1,0 +1,167 @@
+// kiln end to end, nothing mocked: gitlab-ci-local 4.73.0 (shell executor) runs the demo
+// monorepo's .gitlab-ci.yml, which includes kiln's component from this checkout. The prepare job
+// runs `kiln prepare` (this checkout's bundle, on PATH through a shim); gitlab-ci-local runs the
+// generated child pipeline it triggers; buildah (chroot, vfs) builds linux/amd64 and linux/arm64
+// (arm64 RUN steps through qemu-user-static), the manifest jobs join the per-arch images by digest.
+// Upstreams come from a git daemon and images go to a distribution registry, both on 127.0.0.1;
+// skopeo checks what landed. gitlab-ci-local ignores `strategy: depend`, so every child job's
+// result is read from its output (harness/gitlab-ci-local.ts), never from the exit code alone.
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type DemoEnvironment, startDemoEnvironment } from '../harness/demo-environment.js';
+import { type PipelineRun, runGitlabCiLocal } from '../harness/gitlab-ci-local.js';
+import { readImageFile } from '../harness/image-files.js';
+import { skopeoInspect, skopeoRaw } from '../harness/registry.js';
+
+const ZERO_SHA = '0'.repeat(40);
+const UNAME: Record<string, string> = { amd64: 'x86_64', arm64: 'aarch64' };
+/** The demo's projects and the platforms their build-config.yaml asks for. */
+const PLATFORMS: Record<string, string[]> = {
+  'hello-upstream': ['linux/amd64', 'linux/arm64'],
+  'hello-local': ['linux/amd64'],
+  'hello-derived': ['linux/amd64', 'linux/arm64'],
+};
+
+let demo: DemoEnvironment;
+let repository: string;
+
+beforeAll(async () => {
+  demo = await startDemoEnvironment();
+  repository = demo.repository;
+}, 300_000);
+
+afterAll(async () => {
+  await demo?.stop();
+});
+
+/** Runs the monorepo's pipeline as a push of HEAD on main (or another pipeline source). */
+async function pipeline(variables: Record<string, string>): Promise<PipelineRun> {
+  const run = await runGitlabCiLocal({
+    cwd: demo.monorepo.dir,
+    env: demo.env,
+    variables,
+    timeoutMs: 480_000,
+  });
+  const failed = [...run.jobs].filter(([, passed]) => !passed).map(([name]) => name);
+  if (failed.length > 0 || run.exitCode !== 0) {
+    throw new Error(
+      `pipeline failed (exit ${run.exitCode}, failed jobs: ${failed.join(', ')}):\n${run.output}`,
+    );
+  }
+  return run;
+}
+
+/** The child pipeline's build and manifest jobs that ran, sorted. */
+function kilnJobs(run: PipelineRun): string[] {
+  return [...run.jobs.keys()].filter((name) => /^(build|manifest):/.test(name)).sort();
+}
+
+function jobsFor(projects: string[]): string[] {
+  return projects
+    .flatMap((p) => [`manifest:${p}`, ...PLATFORMS[p]!.map((pl) => `build:${p}:${pl.split('/')[1]}`)])
+    .sort();
+}
+
+interface IndexManifest {
+  manifests: { digest: string; platform: { os: string; architecture: string } }[];
+}
+
+/** The default tag of `project` built from monorepo commit `sha`: `{project}-{YYYYMMDD}-{shortsha}`. */
+function defaultTag(project: string, sha: string): string {
+  const tags = JSON.parse(
+    execFileSync('skopeo', ['list-tags', '--tls-verify=false', `docker://${repository}`], {
+      encoding: 'utf8',
+    }),
+  ) as { Tags: string[] };
+  // shortsha: git's abbreviation of the monorepo commit (7+ hex digits).
+  const pattern = new RegExp(`^${project}-\\d{8}-([0-9a-f]{7,40})$`);
+  const found = tags.Tags.filter((t) => sha.startsWith(pattern.exec(t)?.[1] ?? '-'));
+  expect(found, `default tag of ${project} at ${sha}`).toHaveLength(1);
+  return found[0]!;
+}
+
+async function expectMultiArchImage(project: string, tag: string, revision: string): Promise<void> {
+  const index = JSON.parse(await skopeoRaw(`${repository}:${tag}`)) as IndexManifest;
+  const platforms = index.manifests.map((m) => `${m.platform.os}/${m.platform.architecture}`).sort();
+  expect(platforms).toEqual([...PLATFORMS[project]!].sort());
+  for (const child of index.manifests) {
+    const arch = child.platform.architecture;
+    const platform = `linux/${arch}`;
+    const byDigest = await skopeoInspect(`${repository}@${child.digest}`);
+    expect(byDigest['Architecture']).toBe(arch);
+    expect((byDigest['Labels'] as Record<string, string>)['org.opencontainers.image.revision']).toBe(
+      revision,
+    );
+    // The per-arch tag points at the very image the index names.
+    expect((await skopeoInspect(`${repository}:${tag}-${arch}`))['Digest']).toBe(child.digest);
+    // Code ran for the right architecture (qemu for arm64), not just a label saying so.
+    expect(await readImageFile(`${repository}:${tag}`, platform, 'arch.txt')).toBe(
+      `${arch} ${UNAME[arch]}\n`,
+    );
+  }
+}
+
+describe('kiln under gitlab-ci-local, end to end', () => {
+  let firstHead: string;
+
+  test('the first push builds every project for its platforms and publishes indexes and tags', async () => {
+    firstHead = await demo.monorepo.git(['rev-parse', 'HEAD']);
+    const run = await pipeline({ CI_COMMIT_BEFORE_SHA: ZERO_SHA });
+    expect(run.jobs.get('kiln-prepare')).toBe(true);
+    expect(kilnJobs(run)).toEqual(jobsFor(Object.keys(PLATFORMS)));
+
+    const upstreamSha = await demo.upstream.git(['rev-parse', 'HEAD']);
+    const upstreamTag = defaultTag('hello-upstream', firstHead);
+    await expectMultiArchImage('hello-upstream', upstreamTag, upstreamSha);
+    // The additional tag names the same index as the default tag.
+    const stable = await skopeoInspect(`${repository}:hello-upstream-stable`);
+    expect(stable['Digest']).toBe((await skopeoInspect(`${repository}:${upstreamTag}`))['Digest']);
+
+    await expectMultiArchImage('hello-local', defaultTag('hello-local', firstHead), firstHead);
+    const derivedTag = defaultTag('hello-derived', firstHead);
+    await expectMultiArchImage('hello-derived', derivedTag, firstHead);
+    // {{image:hello-upstream}} was the image this pipeline built: its greeting is in the base layer.
+    expect(await readImageFile(`${repository}:${derivedTag}`, 'linux/arm64', 'base-greeting.txt')).toBe(
+      'hello from the upstream project\n',
+    );
+  }, 600_000);
+
+  test('a second commit touching one project rebuilds only that project', async () => {
+    const head = await demo.monorepo.commit(
+      { 'projects/hello-local/message.txt': 'changed\n' },
+      'hello-local: new message',
+    );
+    const run = await pipeline({ CI_COMMIT_BEFORE_SHA: firstHead });
+    expect(kilnJobs(run)).toEqual(jobsFor(['hello-local']));
+    const tag = defaultTag('hello-local', head);
+    expect(await readImageFile(`${repository}:${tag}`, 'linux/amd64', 'message.txt')).toBe('changed\n');
+  }, 300_000);
+
+  test('a scheduled pipeline rebuilds exactly the projects in rebuild-weekly.txt', async () => {
+    const run = await pipeline({ CI_PIPELINE_SOURCE: 'schedule' });
+    expect(kilnJobs(run)).toEqual(jobsFor(['hello-local']));
+  }, 300_000);
+
+  test('a change to a dependency rebuilds its dependent after it, on the fresh image', async () => {
+    const before = await demo.monorepo.git(['rev-parse', 'HEAD']);
+    const config = path.join('projects', 'hello-upstream', 'build-config.yaml');
+    const text = await readFile(path.join(demo.monorepo.dir, config), 'utf8');
+    const head = await demo.monorepo.commit(
+      { [config]: text.replace('hello from the upstream project', 'hello again') },
+      'hello-upstream: new greeting',
+    );
+    const run = await pipeline({ CI_COMMIT_BEFORE_SHA: before });
+    expect(kilnJobs(run)).toEqual(jobsFor(['hello-derived', 'hello-upstream']));
+    // DAG order: the dependent's builds start only after the dependency's manifest job finished.
+    const upstreamDone = run.output.search(/manifest:hello-upstream\s+finished in/);
+    const derivedStart = run.output.search(/build:hello-derived:\w+\s+starting/);
+    expect(upstreamDone).toBeGreaterThan(0);
+    expect(derivedStart).toBeGreaterThan(upstreamDone);
+    const derivedTag = defaultTag('hello-derived', head);
+    expect(await readImageFile(`${repository}:${derivedTag}`, 'linux/amd64', 'base-greeting.txt')).toBe(
+      'hello again\n',
+    );
+  }, 300_000);
+});
