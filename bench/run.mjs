@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// Runs every benchmark in turn (`npm run bench` builds first). Each one measures its own baseline
+// in the same run and rewrites its own section of docs/benchmarks.md.
+import { execFileSync } from 'node:child_process';
+
+const benches = [
+  ['node', ['bench/validate.mjs']],
+  ['node', ['bench/selection.mjs']],
+  ['node', ['bench/run-ts.mjs', 'bench/plan-render-bench.ts']],
+  ['node', ['bench/clone-depth.mjs']],
+  ['node', ['bench/manifest.mjs']],
+  ['node', ['bench/mr-note-lookup.mjs']],
+];
+
+const only = process.argv.slice(2);
+for (const [cmd, args] of benches) {
+  const name = args.at(-1);
+  if (only.length > 0 && !only.some((o) => name.includes(o))) continue;
+  console.log(`\n=== ${name}`);
+  execFileSync(cmd, args, { stdio: 'inherit' });
+}
