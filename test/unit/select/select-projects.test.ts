@@ -1,30 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { KilnError } from '../../../src/errors.js';
 import { type SelectionInput, selectProjects } from '../../../src/select/select-projects.js';
-import type { BuildConfig, FileChange, Project } from '../../../src/types.js';
-
-function project(name: string, extra: Partial<BuildConfig> = {}, dir = `projects/${name}`): Project {
-  return {
-    name,
-    dir,
-    file: `${dir}/build-config.yaml`,
-    config: {
-      upstream_repo: 'https://github.com/example/x.git',
-      upstream_ref: 'main',
-      use_local_context: false,
-      dockerfile_path: 'Dockerfile',
-      target: '',
-      context_path: '.',
-      build_args: [],
-      platforms: ['linux/amd64', 'linux/arm64'],
-      additional_tags: [],
-      depends_on: [],
-      local_context: 'project',
-      watch_paths: [],
-      ...extra,
-    },
-  };
-}
+import type { FileChange } from '../../../src/types.js';
+import { project } from '../plan/fixtures.js';
 
 const rules = { projectsDir: 'projects', ignore: ['**/*.md'], globalPaths: ['shared'] };
 const projects = [project('nginx'), project('redis'), project('tools')];
