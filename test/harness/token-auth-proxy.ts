@@ -11,6 +11,8 @@ export interface TokenAuthProxy {
   host: string;
   /** Every scope a token was issued for, in order. */
   issued: string[];
+  /** Forgets every token issued so far, as if they expired. */
+  expireTokens(): void;
   stop(): Promise<void>;
 }
 
@@ -76,6 +78,9 @@ export async function startTokenAuthProxy(options: {
   return {
     host: self,
     issued,
+    expireTokens() {
+      tokens.clear();
+    },
     async stop() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

@@ -93,9 +93,11 @@ export function createAuthenticator(options: {
       const pending = tokens.get(scope);
       if (pending) {
         const token = await pending;
-        // Refused with the token we hold: the credentials lack the rights; a new token won't help.
-        if (sent === `Bearer ${token}`) return false;
-        return true;
+        // Another request already got a token for this scope: use it.
+        if (sent !== `Bearer ${token}`) return true;
+        // Refused with the token we hold: it expired (or lacks rights); the caller retries once.
+        tokens.delete(scope);
+        settled.delete(scope);
       }
       const request = fetchToken(parsed, scope);
       tokens.set(scope, request);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { main } from '../../../src/cli.js';
 import type { Context } from '../../../src/context.js';
 import { createMemoryLogger } from '../../../src/log.js';
+import { createRegistryClient } from '../../../src/registry/client.js';
 import { preparePipeline } from '../../harness/manifest-fixture.js';
 import {
   createImageBuilder,
@@ -138,5 +139,25 @@ describe('registry credentials', () => {
       /token request to http:\/\/127\.0\.0\.1:\d+\/token for registry 127\.0\.0\.1:\d+ \(repository:auth\/app\d+:pull\) failed: HTTP 401/,
     );
     expect(result.output).not.toContain('wrong-password');
+  });
+
+  test('an expired Bearer token is replaced once, transparently', async () => {
+    const fx = await job(
+      { KILN_REGISTRY_USER: USER, KILN_REGISTRY_PASSWORD: PASSWORD },
+      open,
+      tokenFront.host,
+    );
+    const name = fx.spec.repository.slice(fx.spec.repository.indexOf('/') + 1);
+    const client = createRegistryClient({
+      host: tokenFront.host,
+      insecure: true,
+      log: createMemoryLogger(),
+      credentials: { username: USER, password: PASSWORD },
+    });
+    expect(await client.headManifest(name, 'web-latest')).toBeDefined();
+    const before = tokenFront.issued.length;
+    tokenFront.expireTokens();
+    expect((await client.headManifest(name, 'web-latest'))?.digest).toMatch(/^sha256:/);
+    expect(tokenFront.issued.length).toBe(before + 1);
   });
 });
