@@ -12,6 +12,7 @@ import { parseEcrHost } from '../registry/ecr/ecr-host.js';
 import { ensureRepositories } from '../registry/ecr/ensure-repositories.js';
 import { type Command, parseFlags } from './command.js';
 import { planSelection } from './plan.js';
+import { postPlanNoteStep } from './plan-note-step.js';
 import { planPipeline } from './plan-steps.js';
 
 export const CHILD_PIPELINE_FILE = 'kiln-child-pipeline.yml';
@@ -81,7 +82,8 @@ export const prepareCommand: Command = {
     const selected = await planSelection(values.root === undefined ? {} : { root: values.root }, ctx);
     for (const note of selected.selection.notes) ctx.log.info(`note: ${note}`);
     const { plan, yaml } = await planPipeline({ ctx, ...selected });
-    ctx.log.info(formatPlan(plan));
+    const table = formatPlan(plan);
+    ctx.log.info(table);
     await ensureEcr(plan, ctx, selected.settings.awsRegion);
     const output = path.resolve(ctx.cwd, values.output ?? CHILD_PIPELINE_FILE);
     const planFile = path.resolve(ctx.cwd, values.plan ?? PLAN_FILE);
@@ -90,6 +92,8 @@ export const prepareCommand: Command = {
     ctx.log.info(
       `kiln: wrote ${path.relative(ctx.cwd, output) || output} and ${path.relative(ctx.cwd, planFile) || planFile}`,
     );
+    // Merge requests with a GitLab token: the plan as one note on the MR (a warning if the API fails).
+    await postPlanNoteStep({ ctx, settings: selected.settings, table });
     return 0;
   },
 };
