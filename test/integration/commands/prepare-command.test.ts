@@ -4,6 +4,8 @@
 // test/unit/builders and test/integration/kaniko-script-busybox.test.ts).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
@@ -153,6 +155,97 @@ describe('kiln prepare', () => {
     expect(run.stderr).toContain(`${daemon.url}/src.git (project x)`);
   });
 });
+
+describe('kiln prepare: merge requests and ECR', () => {
+  test('a merge request in plan mode renders one plan-only job and pushes nothing', async () => {
+    const base = mono.sha();
+    const mr = openBranchCommit();
+    const out = tempDir('prepare-mr');
+    const run = await kiln(
+      ['prepare', '--output', path.join(out, 'c.yml'), '--plan', path.join(out, 'plan.json')],
+      ciEnv({
+        CI_PIPELINE_SOURCE: 'merge_request_event',
+        KILN_PROJECTS: '',
+        CI_COMMIT_SHA: mr,
+        CI_MERGE_REQUEST_IID: '3',
+        CI_MERGE_REQUEST_DIFF_BASE_SHA: base,
+        CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main',
+      }),
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const child = parse(readFileSync(path.join(out, 'c.yml'), 'utf8')) as Record<
+      string,
+      { script?: string[] }
+    >;
+    expect(Object.keys(child)).toEqual(['stages', 'kiln:plan-only']);
+    expect(child['kiln:plan-only']?.script?.join('\n')).toContain('app: linux/amd64, linux/arm64');
+    expect(gitlabCiErrors(child)).toEqual([]);
+    expect((JSON.parse(readFileSync(path.join(out, 'plan.json'), 'utf8')) as BuildPlan).push).toBe(false);
+  });
+
+  test('ECR: the image and per-architecture cache repositories are created before any build', async () => {
+    // AWS ECR cannot run here: a local server answers CreateRepository as ECR's documented
+    // JSON 1.1 API does (X-Amz-Target header, RepositoryAlreadyExistsException as __type).
+    const created: string[] = [];
+    const existing = new Set(['images/lib']);
+    const server = createServer(async (req: IncomingMessage, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const body = JSON.parse(Buffer.concat(chunks).toString()) as {
+        repositoryName: string;
+        registryId?: string;
+      };
+      res.setHeader('content-type', 'application/x-amz-json-1.1');
+      if (req.headers['x-amz-target'] !== 'AmazonEC2ContainerRegistry_V20150921.CreateRepository') {
+        res.statusCode = 400;
+        res.end(JSON.stringify({ __type: 'InvalidParameterException', message: 'unexpected call' }));
+        return;
+      }
+      if (existing.has(body.repositoryName)) {
+        res.statusCode = 400;
+        res.end(JSON.stringify({ __type: 'RepositoryAlreadyExistsException', message: 'exists' }));
+        return;
+      }
+      created.push(body.repositoryName);
+      res.end(
+        JSON.stringify({ repository: { repositoryName: body.repositoryName, registryId: body.registryId } }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const saved = { id: process.env['AWS_ACCESS_KEY_ID'], secret: process.env['AWS_SECRET_ACCESS_KEY'] };
+    process.env['AWS_ACCESS_KEY_ID'] = 'AKIDKILNTEST';
+    process.env['AWS_SECRET_ACCESS_KEY'] = 'kiln-test-secret-key';
+    try {
+      const out = tempDir('prepare-ecr');
+      const run = await kiln(
+        ['prepare', '--output', path.join(out, 'c.yml'), '--plan', path.join(out, 'plan.json')],
+        ciEnv({
+          KILN_REGISTRY: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/images',
+          KILN_REPOSITORY_MODE: 'per-project',
+          AWS_ENDPOINT_URL_ECR: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        }),
+      );
+      expect(run.code, run.stderr).toBe(0);
+      expect(created.sort()).toEqual(['images/app', 'images/cache/amd64', 'images/cache/arm64']);
+      expect(run.stderr).toContain('ECR: 3 repositories created, 1 already there');
+    } finally {
+      process.env['AWS_ACCESS_KEY_ID'] = saved.id;
+      process.env['AWS_SECRET_ACCESS_KEY'] = saved.secret;
+      if (saved.id === undefined) delete process.env['AWS_ACCESS_KEY_ID'];
+      if (saved.secret === undefined) delete process.env['AWS_SECRET_ACCESS_KEY'];
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
+/** A commit on a merge-request branch that changes only app. */
+function openBranchCommit(): string {
+  mono.git('checkout', '-q', '-b', 'feature');
+  mono.write({ 'projects/app/notes.txt': 'mr change\n' });
+  const sha = mono.commit('mr: app');
+  mono.git('checkout', '-q', 'main');
+  return sha;
+}
 
 describe('kiln plan', () => {
   test('prints reason, upstream@SHA, platforms, tags and jobs; --output writes the child pipeline', async () => {
