@@ -1,8 +1,10 @@
 // kiln manifest against a real distribution registry (no auth), children pushed with buildah,
 // results read back with skopeo.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { main } from '../../../src/cli.js';
 import type { Context } from '../../../src/context.js';
@@ -21,6 +23,7 @@ let registry: TestRegistry;
 let builder: ImageBuilder;
 let dir: string;
 let counter = 0;
+const run = promisify(execFile);
 
 function context(env: Record<string, string> = {}) {
   const log = createMemoryLogger();
@@ -232,5 +235,30 @@ describe('kiln manifest', () => {
     expect(invalid.log.stderr.join('')).toMatch(/KILN_MANIFEST_SPEC: created: /);
 
     expect(await main(['manifest'], context())).toBe(2);
+  });
+
+  test('the bundled CLI (dist/kiln.js, as the CI job runs it) publishes and prints the digest', async () => {
+    const bundle = path.resolve('dist/kiln.js');
+    await access(bundle).catch(() => {
+      throw new Error(`${bundle} is missing: run npm run build (npm test does)`);
+    });
+    const fx = await preparePipeline({
+      registry,
+      builder,
+      dir,
+      project: 'cli',
+      name: repo(),
+      defaultTag: 'cli-1',
+      extraTags: ['cli-latest'],
+      created: '2026-11-23T11:00:00Z',
+    });
+    const { stdout, stderr } = await run('node', [bundle, 'manifest', '--project', 'cli'], {
+      cwd: dir,
+      env: { PATH: process.env['PATH'], HOME: dir, KILN_MANIFEST_SPEC: JSON.stringify(fx.spec) },
+    });
+    const printed = stdout.trim();
+    expect(printed).toMatch(new RegExp(`^${fx.spec.repository}@sha256:[0-9a-f]{64}$`));
+    expect(await digestOf(`${fx.spec.repository}:cli-latest`)).toBe(printed.split('@')[1]);
+    expect(stderr).toContain('cli-latest  created');
   });
 });
