@@ -62,6 +62,8 @@ export interface CiEnv {
     iid?: number;
     /** The merge base GitLab computed with the target branch (merged-results pipelines included). */
     diffBaseSha?: string;
+    /** The target branch tip a merged-results or merge-train pipeline merged into (CI_MERGE_REQUEST_TARGET_BRANCH_SHA). */
+    targetBranchSha?: string;
     targetBranch?: string;
     sourceBranch?: string;
     eventType?: string;
@@ -100,6 +102,7 @@ const schema = z.object({
   CI_DEFAULT_BRANCH: text.optional(),
   CI_MERGE_REQUEST_IID: id.optional(),
   CI_MERGE_REQUEST_DIFF_BASE_SHA: sha.optional(),
+  CI_MERGE_REQUEST_TARGET_BRANCH_SHA: sha.optional(),
   CI_MERGE_REQUEST_TARGET_BRANCH_NAME: text.optional(),
   CI_MERGE_REQUEST_SOURCE_BRANCH_NAME: text.optional(),
   CI_MERGE_REQUEST_EVENT_TYPE: text.optional(),
@@ -165,6 +168,7 @@ export function parseCiEnv(env: Env): CiEnv {
       ? dropUndefined({
           iid: num(v.CI_MERGE_REQUEST_IID),
           diffBaseSha: v.CI_MERGE_REQUEST_DIFF_BASE_SHA,
+          targetBranchSha: v.CI_MERGE_REQUEST_TARGET_BRANCH_SHA,
           targetBranch: v.CI_MERGE_REQUEST_TARGET_BRANCH_NAME,
           sourceBranch: v.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME,
           eventType: v.CI_MERGE_REQUEST_EVENT_TYPE,

@@ -82,6 +82,16 @@ async function candidates(input: ResolveBaseInput, head: string, notes: string[]
   if (input.trigger === 'mr') {
     const list: Candidate[] = [];
     const mr = ci.mergeRequest;
+    // A merged-results / merge-train pipeline runs on a merge of the MR into the target tip: compared
+    // with that tip, exactly the MR's changes show (the diff base would add the target's own news).
+    // https://docs.gitlab.com/ci/pipelines/merged_results_pipelines/
+    const merged = mr?.eventType === 'merged_result' || mr?.eventType === 'merge_train';
+    if (merged && mr?.targetBranchSha) {
+      list.push({
+        rev: mr.targetBranchSha,
+        label: 'base: CI_MERGE_REQUEST_TARGET_BRANCH_SHA (merged results)',
+      });
+    }
     if (mr?.diffBaseSha) list.push({ rev: mr.diffBaseSha, label: 'base: CI_MERGE_REQUEST_DIFF_BASE_SHA' });
     const target = mr?.targetBranch ?? ci.defaultBranch;
     if (target) list.push({ branch: target, label: `base: merge base with ${target}` });
@@ -105,7 +115,9 @@ async function candidates(input: ResolveBaseInput, head: string, notes: string[]
     );
   }
   if (ci.commitBeforeSha) list.push({ rev: ci.commitBeforeSha, label: 'base: CI_COMMIT_BEFORE_SHA' });
-  else if (ci.beforeShaIsZero) {
+  else if (ci.commitTag && !ci.commitBranch) {
+    notes.push(`tag pipeline (${ci.commitTag}): no previous commit to compare with; every project is built`);
+  } else if (ci.beforeShaIsZero) {
     // GitLab sends forty zeros for the first push of a branch: https://docs.gitlab.com/ci/variables/predefined_variables/
     const branch = ci.commitBranch;
     if (branch && ci.defaultBranch && branch !== ci.defaultBranch) {

@@ -174,6 +174,15 @@ describe('push: files changed between the base and the pipeline commit', () => {
     expect(s.notes.join('\n')).toContain('first push of the default branch');
   });
 
+  test('a tag pipeline has no previous commit: every project, and the note says why', async () => {
+    const { repo } = threeProjects();
+    const env = { ...pushEnv(repo.sha(), ZERO), CI_COMMIT_TAG: 'v1.2.0' };
+    delete (env as Record<string, string | undefined>)['CI_COMMIT_BRANCH'];
+    const s = await select(repo.dir, { env });
+    expect(names(s)).toEqual(['nginx', 'redis', 'tools']);
+    expect(s.notes.join('\n')).toContain('tag pipeline (v1.2.0)');
+  });
+
   test('outside CI without --base: compared with the parent of HEAD, and said', async () => {
     const { repo } = threeProjects();
     repo.write({ 'projects/tools/x': '1\n' });

@@ -42,6 +42,30 @@ describe('merge request pipelines', () => {
     expect(s.base).toBe(base);
   });
 
+  test("merged results: compared with the target tip it merged into, so only the MR's changes count", async () => {
+    const { repo, base } = repoWithProjects();
+    repo.git('checkout', '-q', '-b', 'mr');
+    repo.write({ 'projects/redis/redis.conf': 'mr\n' });
+    repo.commit('mr change');
+    repo.git('checkout', '-q', 'main');
+    repo.write({ 'projects/nginx/x': 'main moved on\n' });
+    const targetTip = repo.commit('main');
+    // GitLab's merged-results pipeline runs on a merge of the MR into the target tip.
+    repo.git('checkout', '-q', '--detach', targetTip);
+    repo.git('merge', '-q', '--no-ff', '-m', 'merged result', 'mr');
+    const env = mrEnv(repo.sha(), {
+      CI_MERGE_REQUEST_DIFF_BASE_SHA: base,
+      CI_MERGE_REQUEST_TARGET_BRANCH_SHA: targetTip,
+      CI_MERGE_REQUEST_EVENT_TYPE: 'merged_result',
+    });
+    const s = await select(repo.dir, { env });
+    expect(names(s)).toEqual(['redis']);
+    expect(s.base).toBe(targetTip);
+    // A detached MR pipeline (same variables, no merged result) keeps the diff base.
+    const detached = await select(repo.dir, { env: { ...env, CI_MERGE_REQUEST_EVENT_TYPE: 'detached' } });
+    expect(detached.base).toBe(base);
+  });
+
   test('without the diff base: the merge base with the target branch (fetched from origin)', async () => {
     const { repo: origin, base } = repoWithProjects();
     origin.git('checkout', '-q', '-b', 'mr');

@@ -12,6 +12,7 @@ describe('parseCiEnv', () => {
     ['push-default-branch', 'push', 'push'],
     ['first-push-new-branch', 'push', 'push'],
     ['merge-request', 'merge_request_event', 'mr'],
+    ['merged-results', 'merge_request_event', 'mr'],
     ['schedule', 'schedule', 'schedule'],
     ['web-manual', 'web', 'manual'],
     ['self-managed-subpath', 'trigger', 'manual'],
@@ -56,6 +57,13 @@ describe('parseCiEnv', () => {
       eventType: 'detached',
     });
     expect(ci.commitBranch).toBeUndefined();
+  });
+
+  test('a merged-results pipeline also carries the target branch tip it merged into', () => {
+    expect(parseCiEnv(fixture('merged-results')).mergeRequest).toMatchObject({
+      eventType: 'merged_result',
+      targetBranchSha: '77aa88bb99cc00dd11ee22ff33aa44bb55cc66dd',
+    });
   });
 
   test('KILN_PROJECTS is passed through for manual runs', () => {
