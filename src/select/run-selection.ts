@@ -115,6 +115,11 @@ export async function runSelection(input: RunSelectionInput): Promise<Selection>
   }
   const git = { cwd: root, mask: ctx.log.mask };
   const changes = await changedFiles({ ...git, base: range.base, head: range.head });
+  // A typo in the rebuild list would only surface at the weekly schedule: check it when it changes.
+  if (changes.some((c) => c.path === settings.rebuildFile && c.status !== 'D')) {
+    const listed = await readRebuildList(root, settings.rebuildFile, names);
+    notes.push(`${settings.rebuildFile} changed: checked, ${listed.length} project(s) listed`);
+  }
   const sameConfig = await unchangedConfigs({
     git,
     base: range.base,

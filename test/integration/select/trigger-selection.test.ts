@@ -120,6 +120,19 @@ describe('scheduled pipelines', () => {
     ]);
   });
 
+  test('a push that changes the rebuild list checks it then, not at the next schedule', async () => {
+    const { repo, base } = repoWithProjects();
+    repo.write({ 'rebuild-weekly.txt': 'nginx\ntools\n' });
+    const good = await select(repo.dir, { env: pushEnv(repo.commit('list'), base) });
+    expect(good.projects).toEqual([]);
+    expect(good.notes).toContain('rebuild-weekly.txt changed: checked, 2 project(s) listed');
+    repo.write({ 'rebuild-weekly.txt': 'nginx\ntols\n' });
+    const head = repo.commit('typo');
+    await expect(select(repo.dir, { env: pushEnv(head, base) })).rejects.toThrow(
+      'invalid rebuild list rebuild-weekly.txt',
+    );
+  });
+
   test('a missing rebuild list is an error naming the file', async () => {
     const { repo } = repoWithProjects();
     repo.remove('rebuild-weekly.txt');
