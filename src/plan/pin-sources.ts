@@ -64,15 +64,23 @@ function authEnv(url: string, credentials: Credentials, env: Env, log: Logger): 
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Only the refs a name can mean (protocol v2 filters on the server): big upstreams have
+ * thousands of tags and merge-request refs. A tag's peeled commit (`^{}`) is a pattern of its own. */
+export function refPatterns(ref: string): string[] {
+  if (ref.startsWith('refs/')) return ref.startsWith('refs/tags/') ? [ref, `${ref}^{}`] : [ref];
+  return [`refs/heads/${ref}`, `refs/tags/${ref}`, `refs/tags/${ref}^{}`];
+}
+
 async function lsRemote(
   url: string,
+  patterns: string[],
   extraEnv: Record<string, string>,
   options: PinSourcesOptions,
 ): Promise<string> {
   const attempts = options.attempts ?? 3;
   let lastError = '';
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    const result = await execa('git', ['ls-remote', '--', url], {
+    const result = await execa('git', ['ls-remote', '--', url, ...patterns], {
       reject: false,
       timeout: options.timeoutMs ?? 60_000,
       env: { GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'true', SSH_ASKPASS: 'true', ...extraEnv },
@@ -105,12 +113,17 @@ async function pinOne(project: Project, options: PinSourcesOptions): Promise<Pin
   let output: string;
   let auth: Credentials | undefined;
   try {
-    output = await lsRemote(url, {}, options);
+    output = await lsRemote(url, refPatterns(ref), {}, options);
   } catch (anonymous) {
     // Public first: a token is only used (and later given to the build job) when the upstream needs it.
     if (!credentials) return unreachable(project, url, ref, anonymous);
     try {
-      output = await lsRemote(url, authEnv(url, credentials, options.env, options.log), options);
+      output = await lsRemote(
+        url,
+        refPatterns(ref),
+        authEnv(url, credentials, options.env, options.log),
+        options,
+      );
       auth = credentials;
     } catch (withToken) {
       return unreachable(project, url, ref, withToken, credentials.passwordVariable);
