@@ -47,6 +47,14 @@ export interface Project {
   config: BuildConfig;
 }
 
+/**
+ * What selection needs of a project: where it lives, whom it depends on and what it watches. A full
+ * Project fits; `kiln plan` passes lighter ones so it does not parse 1,000 configs to pick 50.
+ */
+export type SelectableProject = Pick<Project, 'name' | 'dir' | 'file'> & {
+  config: Pick<BuildConfig, 'depends_on' | 'watch_paths'>;
+};
+
 export type Trigger = 'push' | 'mr' | 'schedule' | 'manual';
 
 /** Why a project is built. A project can have several reasons. */

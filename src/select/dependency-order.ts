@@ -1,7 +1,7 @@
 // depends_on: a project waits for the images it builds on and is rebuilt when one of them is.
 // Pure: projects in, names out. A cycle or an unknown name is a config error that says which.
 import { KilnError, type Problem, throwIfProblems } from '../errors.js';
-import type { SelectableProject } from './selectable-project.js';
+import type { SelectableProject } from '../types.js';
 
 /** Throws CONFIG_INVALID for unknown depends_on names and for any cycle, naming it `a → b → a`. */
 export function checkDependencies(projects: readonly SelectableProject[]): void {

@@ -1,6 +1,6 @@
 // Which project owns a changed file, and the glob rules (ignore, global paths, watch_paths). Pure.
 import picomatch from 'picomatch';
-import type { SelectableProject } from './selectable-project.js';
+import type { SelectableProject } from '../types.js';
 
 export type PathMatcher = (path: string) => boolean;
 

@@ -12,11 +12,10 @@ import { KilnError, throwIfProblems } from '../errors.js';
 import { changedFiles } from '../git/changed-files.js';
 import { resolveCommit, showFile } from '../git/revisions.js';
 import { gitlabHost, gitlabToken } from '../gitlab/client.js';
-import type { FileChange, Selection, Trigger } from '../types.js';
+import type { FileChange, SelectableProject, Selection, Trigger } from '../types.js';
 import { parseProjectList } from './project-list.js';
 import { resolveBase } from './resolve-base.js';
 import { type SelectionInput, selectProjects } from './select-projects.js';
-import type { SelectableProject } from './selectable-project.js';
 
 export interface SelectionFlags {
   trigger?: Trigger;

@@ -7,8 +7,7 @@ import path from 'node:path';
 import { BUILD_CONFIG_FILE } from '../config/build-config-schema.js';
 import { parseBuildConfig } from '../config/parse-build-config.js';
 import { type Problem, throwIfProblems } from '../errors.js';
-import type { Project } from '../types.js';
-import type { SelectableProject } from './selectable-project.js';
+import type { Project, SelectableProject } from '../types.js';
 
 export interface ScanOptions {
   root: string;

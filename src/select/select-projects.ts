@@ -1,10 +1,9 @@
 // The pure selection step: changed files (or a list) + projects + trigger → the projects to build,
 // each with its reasons. No git, fs, env or clock here; run-selection.ts gathers the data.
 import { KilnError } from '../errors.js';
-import type { FileChange, Reason, SelectedProject, Selection, Trigger } from '../types.js';
+import type { FileChange, Reason, SelectableProject, SelectedProject, Selection, Trigger } from '../types.js';
 import { checkDependencies, dependencyOrder, dependentsOf } from './dependency-order.js';
 import { compileGlobs, configDir, nameOfDir, projectOwner } from './path-rules.js';
-import type { SelectableProject } from './selectable-project.js';
 
 export interface SelectionRules {
   projectsDir: string;
