@@ -1,0 +1,171 @@
+// Planning one project (pure): its source, build job per platform and manifest job. Problems are
+// collected into the shared list; assemblePlan throws them all at once.
+import { isValidRepositoryName } from '../config/oci.js';
+import type { Settings } from '../config/settings.js';
+import type { Problem } from '../errors.js';
+import { runnerTagProblems } from '../render/gitlab-escape.js';
+import type { BuilderName, BuildJobSpec, ManifestSpec, Project, Reason } from '../types.js';
+import { type ImageLookup, resolveImagePlaceholders } from './image-placeholders.js';
+import { cacheRepository } from './repositories.js';
+import type { PinnedSource, PipelineInfo, PlannedBuildJob, PlannedProject, ProjectTags } from './types.js';
+
+export const buildJobName = (project: string, arch: string) => `build:${project}:${arch}`;
+export const manifestJobName = (project: string) => `manifest:${project}`;
+export const digestFile = (project: string, arch: string) => `kiln/digests/${project}/${arch}.digest`;
+
+/** What every project of one plan shares. */
+export interface PlanContext {
+  settings: Settings;
+  pipeline: PipelineInfo;
+  /** Pipeline creation time, ISO 8601. */
+  created: string;
+  useCache: boolean;
+  lookup: ImageLookup;
+  /** Names of the projects built in this pipeline. */
+  inPlan: ReadonlySet<string>;
+  problems: Problem[];
+}
+
+/** Strips credentials from a URL before it goes into a label or the log. */
+export function publicUrl(url: string): string {
+  return url.replace(/^([a-z]+:\/\/)[^/@]*@/, '$1');
+}
+
+function sourceOf(project: Project, upstream: PinnedSource | undefined): BuildJobSpec['source'] {
+  if (!upstream) {
+    return { kind: 'local', dir: project.config.local_context === 'repository' ? '.' : project.dir };
+  }
+  return {
+    kind: 'git',
+    url: upstream.url,
+    ref: upstream.ref,
+    sha: upstream.sha,
+    ...(upstream.resolvedRef ? { resolvedRef: upstream.resolvedRef } : {}),
+    ...(upstream.auth ? { auth: upstream.auth } : {}),
+  };
+}
+
+function checkSource(
+  project: Project,
+  builder: BuilderName,
+  upstream: PinnedSource | undefined,
+  problems: Problem[],
+) {
+  if (!project.config.use_local_context && !upstream) {
+    problems.push({
+      file: project.file,
+      field: 'upstream_ref',
+      message: 'the upstream was not pinned to a commit',
+    });
+  }
+  if (upstream && builder === 'kaniko' && !/^https?:\/\//.test(upstream.url)) {
+    problems.push({
+      file: project.file,
+      field: 'upstream_repo',
+      message: `Kaniko clones over HTTPS only and cannot fetch ${upstream.url}`,
+      hint: 'use the https:// URL of the repository, or builder: buildah',
+    });
+  }
+}
+
+function runnerTagsFor(ctx: PlanContext, project: Project, platform: string): string[] {
+  const tags = ctx.settings.runnerTags[platform];
+  if (!tags) {
+    ctx.problems.push({
+      file: project.file,
+      field: 'platforms',
+      message: `no runner tags are configured for ${platform}`,
+      hint: `add ${platform} to runner_tags in kiln.yaml or KILN_RUNNER_TAGS (${platform}=my-runner-tag)`,
+    });
+    return [];
+  }
+  for (const [i, tag] of tags.entries())
+    ctx.problems.push(...runnerTagProblems(tag, `runner_tags.${platform}[${i}]`));
+  return tags;
+}
+
+export function planProject(
+  ctx: PlanContext,
+  input: {
+    project: Project;
+    reasons: Reason[];
+    tags: ProjectTags;
+    repository: string;
+    upstream?: PinnedSource;
+  },
+): PlannedProject {
+  const { project, tags, repository, upstream } = input;
+  const { settings, pipeline, problems } = ctx;
+  const config = project.config;
+  const builder: BuilderName = config.builder ?? settings.builder;
+  if (settings.registry && !isValidRepositoryName(repository)) {
+    problems.push({ file: project.file, message: `"${repository}" is not a valid image repository name` });
+  }
+  checkSource(project, builder, upstream, problems);
+  const source = sourceOf(project, upstream);
+  const buildArgs = resolveImagePlaceholders(project, ctx.lookup, problems);
+  const dependencyNeeds = config.depends_on.filter((d) => ctx.inPlan.has(d)).map(manifestJobName);
+  const labels: Record<string, string> = {
+    'org.opencontainers.image.source': publicUrl(upstream?.url ?? pipeline.projectUrl ?? ''),
+    'org.opencontainers.image.revision': upstream?.sha ?? pipeline.commitSha,
+    'org.opencontainers.image.created': ctx.created,
+    'org.opencontainers.image.version': upstream?.ref ?? tags.default,
+    'org.opencontainers.image.title': project.name,
+  };
+
+  const builds: PlannedBuildJob[] = tags.perArch.map(({ platform, arch, tag }) => {
+    const cache = ctx.useCache ? cacheRepository(settings, arch) : undefined;
+    const spec: BuildJobSpec = {
+      project: project.name,
+      platform,
+      arch,
+      source,
+      contextPath: config.context_path,
+      dockerfile: config.dockerfile_path,
+      target: config.target,
+      buildArgs,
+      destination: `${repository}:${tag}`,
+      ...(cache ? { cacheRepository: cache } : {}),
+      cacheTtl: settings.cacheTtl,
+      digestFile: digestFile(project.name, arch),
+      labels,
+      compression: settings.compression,
+      ...(settings.registryMirror ? { registryMirror: settings.registryMirror } : {}),
+      insecureRegistry: settings.insecureRegistry,
+    };
+    const runnerTags = runnerTagsFor(ctx, project, platform);
+    return { name: buildJobName(project.name, arch), spec, builder, runnerTags, needs: dependencyNeeds };
+  });
+
+  const manifest: ManifestSpec = {
+    project: project.name,
+    repository,
+    tags: [tags.default, ...tags.additional],
+    children: tags.perArch.map(({ platform, arch, tag }) => ({
+      platform,
+      arch,
+      tag,
+      digestFile: digestFile(project.name, arch),
+    })),
+    ...(upstream
+      ? { upstream: { repo: publicUrl(upstream.url), ref: upstream.ref, sha: upstream.sha } }
+      : {}),
+    created: ctx.created,
+    insecureRegistry: settings.insecureRegistry,
+  };
+  return {
+    name: project.name,
+    reasons: input.reasons,
+    ...(upstream ? { upstream } : {}),
+    platforms: config.platforms,
+    repository,
+    tags,
+    builds,
+    manifest: {
+      name: manifestJobName(project.name),
+      spec: manifest,
+      buildNeeds: builds.map((b) => b.name),
+      dependencyNeeds,
+    },
+  };
+}
