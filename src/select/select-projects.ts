@@ -149,7 +149,11 @@ function fromChanges(
       if (w.matches(c.path) || (c.from !== undefined && w.matches(c.from))) owners.add(w.project);
     const isGlobal = global(c.path) || (c.from !== undefined && global(c.from));
     if (isGlobal) globalFiles.push(c.path);
-    for (const p of owners) changed.set(p.name, [...(changed.get(p.name) ?? []), c.path]);
+    for (const p of owners) {
+      const files = changed.get(p.name);
+      if (files) files.push(c.path);
+      else changed.set(p.name, [c.path]);
+    }
     const insideProjects = c.path.startsWith(`${rules.projectsDir}/`);
     if (!target && owners.size === 0 && !isGlobal && !insideProjects) outside++;
   }
