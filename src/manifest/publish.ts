@@ -74,7 +74,9 @@ async function publishTag(input: PublishInput, tag: string): Promise<TagResult> 
 
 export async function publishIndex(input: PublishInput): Promise<TagResult[]> {
   // Tags in parallel: each PUT is atomic and the registry refuses an index whose children are
-  // missing, so no order among tags is needed for a consistent state.
+  // missing, so no order among tags is needed for a consistent state. (distribution's filesystem
+  // driver writes tag links non-atomically, so a read-back racing a sibling PUT now and then gets a
+  // 500; it is retried like any 5xx.)
   const limit = pLimit(4);
   return await Promise.all([...new Set(input.tags)].map((tag) => limit(() => publishTag(input, tag))));
 }
