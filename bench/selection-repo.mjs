@@ -45,7 +45,12 @@ function* stream() {
   for (let c = 0; c < history; c++) {
     // Old history touches projects, docs and root files in turn.
     const i = (c * 7919) % LAYOUT.projects;
-    const file = c % 3 === 0 ? `projects/${name(i)}/README.md` : c % 3 === 1 ? `projects/${name(i)}/Dockerfile` : 'CHANGELOG.txt';
+    const file =
+      c % 3 === 0
+        ? `projects/${name(i)}/README.md`
+        : c % 3 === 1
+          ? `projects/${name(i)}/Dockerfile`
+          : 'CHANGELOG.txt';
     yield commit(`history ${c}`, [[file, `change ${c}\n`]]);
   }
   yield `reset refs/heads/base\nfrom :${mark}\n\n`;
@@ -67,7 +72,10 @@ export async function benchRepo() {
   rmSync(CACHE, { recursive: true, force: true });
   mkdirSync(CACHE, { recursive: true });
   execFileSync('git', ['init', '-q', '-b', 'main', repo]);
-  const child = spawn('git', ['fast-import', '--quiet'], { cwd: repo, stdio: ['pipe', 'inherit', 'inherit'] });
+  const child = spawn('git', ['fast-import', '--quiet'], {
+    cwd: repo,
+    stdio: ['pipe', 'inherit', 'inherit'],
+  });
   for (const chunk of stream()) {
     if (!child.stdin.write(chunk)) await new Promise((r) => child.stdin.once('drain', r));
   }
@@ -76,7 +84,11 @@ export async function benchRepo() {
   if (code !== 0) throw new Error(`git fast-import exited with ${code}`);
   execFileSync('git', ['checkout', '-q', '-f', 'main'], { cwd: repo });
   const git = (...args) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
-  const info = { base: git('rev-parse', 'base'), head: git('rev-parse', 'main'), commits: Number(git('rev-list', '--count', 'main')) };
+  const info = {
+    base: git('rev-parse', 'base'),
+    head: git('rev-parse', 'main'),
+    commits: Number(git('rev-list', '--count', 'main')),
+  };
   writeFileSync(marker, JSON.stringify(info));
   return { repo, ...info };
 }

@@ -23,7 +23,8 @@ function timed(cmd, args) {
   return { ms, stdout: result.stdout };
 }
 
-const floor = () => timed('git', ['-C', repo, 'diff', '--name-only', base, head]).ms + timed(process.execPath, ['-e', '']).ms;
+const floor = () =>
+  timed('git', ['-C', repo, 'diff', '--name-only', base, head]).ms + timed(process.execPath, ['-e', '']).ms;
 const kilnArgs = [KILN, 'plan', '--selection-only', '--json', '--root', repo, '--base', base, '--head', head];
 const kiln = () => timed(process.execPath, kilnArgs);
 const startup = () => timed(process.execPath, [KILN, '--version']).ms;
@@ -35,9 +36,17 @@ const selection = JSON.parse(kiln().stdout);
 if (selection.projects.length !== LAYOUT.changedProjects) {
   throw new Error(`expected ${LAYOUT.changedProjects} selected projects, got ${selection.projects.length}`);
 }
-const changedFiles = timed('git', ['-C', repo, 'diff', '--name-only', base, head]).stdout.trim().split('\n').length;
+const changedFiles = timed('git', ['-C', repo, 'diff', '--name-only', base, head])
+  .stdout.trim()
+  .split('\n').length;
 
-for (let i = 0; i < 2; i++) floor(), kiln(), startup(), validateAll(); // warm the page cache
+// Warm the page cache first.
+for (let i = 0; i < 2; i++) {
+  floor();
+  kiln();
+  startup();
+  validateAll();
+}
 const samples = { floor: [], kiln: [], startup: [], validate: [] };
 for (let i = 0; i < ROUNDS; i++) {
   samples.floor.push(floor());
