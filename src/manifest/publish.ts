@@ -1,8 +1,10 @@
 // Pushes the index under every tag and reads each back. Rerun-safe: a tag already at our digest
 // is left alone (no PUT, so immutable ECR repositories accept reruns), a half-finished earlier run
 // is completed, and a tag moved by a concurrent newer pipeline is not taken back.
-// The registry API has no compare-and-swap, so the read-back closes the race instead: if another
-// run wrote between our check and our PUT, the newer creation time wins, whoever wrote last.
+// The registry API has no compare-and-swap. The read-back catches a newer run that wrote after our
+// PUT (we then leave its tag); an older run whose check came before our PUT and whose PUT came after
+// our read-back can still win — the manifest jobs of one project should share a GitLab
+// resource_group so they never overlap (https://docs.gitlab.com/ci/resource_groups/).
 import pLimit from 'p-limit';
 import { KilnError } from '../errors.js';
 import type { Logger } from '../log.js';

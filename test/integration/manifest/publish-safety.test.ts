@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { main } from '../../../src/cli.js';
 import type { Context } from '../../../src/context.js';
 import { createMemoryLogger } from '../../../src/log.js';
+import { runManifest } from '../../../src/manifest/run-manifest.js';
+import { createRegistryClient } from '../../../src/registry/client.js';
 import type { ManifestSpec } from '../../../src/types.js';
 import { type PipelineFixture, preparePipeline } from '../../harness/manifest-fixture.js';
 import {
@@ -178,16 +180,47 @@ describe('publish: floating tags never move backwards', () => {
     expect(state['web-v1']).toBe(n.report.indexDigest);
   });
 
-  test('two pipelines running their manifest jobs at the same time converge on the newer one', async () => {
+  test('a newer pipeline writing between our PUT and our read-back keeps the tag', async () => {
     counter += 1;
     const name = `race/app${counter}`;
     const older = await pipeline(name, 'web-20261123-5555555', '2026-11-23T09:00:00Z');
     const newer = await pipeline(name, 'web-20261123-6666666', '2026-11-23T09:30:00Z');
-    const [o, n] = await Promise.all([runManifestJob(older.spec), runManifestJob(newer.spec)]);
-    expect([o.code, n.code]).toEqual([0, 0]);
+    // The newer pipeline has published its own tag only, so far.
+    const n = await runManifestJob({ ...newer.spec, tags: [newer.spec.tags[0] ?? ''] });
+    expect(n.code).toBe(0);
+    const newerIndex = await fetch(`${registry.url}/v2/${name}/manifests/${newer.spec.tags[0]}`, {
+      headers: { accept: 'application/vnd.oci.image.index.v1+json' },
+    });
+    const newerBytes = Buffer.from(await newerIndex.arrayBuffer());
+
+    // The older job runs; right after its PUT of web-latest lands, the newer pipeline moves
+    // web-latest (the registry API has no compare-and-swap, so this window exists).
+    let interleaved = false;
+    const racing: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!interleaved && init?.method === 'PUT' && String(input).endsWith('/manifests/web-latest')) {
+        interleaved = true;
+        const moved = await fetch(String(input), {
+          method: 'PUT',
+          headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' },
+          body: newerBytes,
+        });
+        expect(moved.status).toBe(201);
+      }
+      return response;
+    };
+    const log = createMemoryLogger();
+    const client = createRegistryClient({ host: registry.host, insecure: true, log, fetch: racing });
+    const ctx: Context = { cwd: dir, env: {}, now: new Date(), log };
+    const report = await runManifest({ spec: older.spec, ctx, client });
+    expect(interleaved).toBe(true);
+    expect(report.tags.find((t) => t.tag === 'web-latest')).toEqual({
+      tag: 'web-latest',
+      status: 'skipped-newer',
+      previous: { digest: n.report.indexDigest, created: '2026-11-23T09:30:00Z' },
+    });
     const state = await tagState(newer.spec.repository);
     expect(state['web-latest']).toBe(n.report.indexDigest);
-    expect(state['web-v1']).toBe(n.report.indexDigest);
-    expect(state['web-20261123-5555555']).toBe(o.report.indexDigest);
+    expect(state['web-v1']).toBe(report.indexDigest);
   });
 });
