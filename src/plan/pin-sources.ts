@@ -98,7 +98,27 @@ async function lsRemote(
   throw new Error(lastError || 'git ls-remote failed');
 }
 
-async function pinOne(project: Project, options: PinSourcesOptions): Promise<PinnedSource | Problem> {
+type Listing = { output: string; auth?: Credentials } | { error: unknown; tokenVariable?: string };
+/** One `git ls-remote` per upstream URL and ref, shared by every project that names them. */
+type ListRefs = (url: string, ref: string) => Promise<Listing>;
+
+async function listRefs(url: string, ref: string, options: PinSourcesOptions): Promise<Listing> {
+  const credentials = credentialsFor(url, options);
+  try {
+    return { output: await lsRemote(url, refPatterns(ref), {}, options) };
+  } catch (anonymous) {
+    // Public first: a token is only used (and later given to the build job) when the upstream needs it.
+    if (!credentials) return { error: anonymous };
+    try {
+      const env = authEnv(url, credentials, options.env, options.log);
+      return { output: await lsRemote(url, refPatterns(ref), env, options), auth: credentials };
+    } catch (withToken) {
+      return { error: withToken, tokenVariable: credentials.passwordVariable };
+    }
+  }
+}
+
+async function pinOne(project: Project, list: ListRefs, log: Logger): Promise<PinnedSource | Problem> {
   const url = project.config.upstream_repo ?? '';
   const ref = project.config.upstream_ref ?? '';
   const urlIssues = upstreamUrlProblems(url);
@@ -109,43 +129,21 @@ async function pinOne(project: Project, options: PinSourcesOptions): Promise<Pin
   // build job fails loudly if it does not.
   if (isFullSha(ref)) return { project: project.name, url, ref, sha: ref };
 
-  const credentials = credentialsFor(url, options);
-  let output: string;
-  let auth: Credentials | undefined;
-  try {
-    output = await lsRemote(url, refPatterns(ref), {}, options);
-  } catch (anonymous) {
-    // Public first: a token is only used (and later given to the build job) when the upstream needs it.
-    if (!credentials) return unreachable(project, url, ref, anonymous);
-    try {
-      output = await lsRemote(
-        url,
-        refPatterns(ref),
-        authEnv(url, credentials, options.env, options.log),
-        options,
-      );
-      auth = credentials;
-    } catch (withToken) {
-      return unreachable(project, url, ref, withToken, credentials.passwordVariable);
-    }
-  }
-  const picked = pickRef(ref, parseLsRemote(output));
+  const listing = await list(url, ref);
+  if ('error' in listing) return unreachable(project, url, ref, listing.error, listing.tokenVariable);
+  const picked = pickRef(ref, parseLsRemote(listing.output));
   if (!picked.ok) {
-    return located(
-      project.file,
-      'upstream_ref',
-      `${picked.message} in ${url} (project ${project.name})`,
-      picked.hint,
-    );
+    const message = `${picked.message} in ${url} (project ${project.name})`;
+    return located(project.file, 'upstream_ref', message, picked.hint);
   }
-  options.log.info(`kiln: ${project.name}: ${url} ${ref} → ${picked.sha}`);
+  log.info(`kiln: ${project.name}: ${url} ${ref} → ${picked.sha}`);
   return {
     project: project.name,
     url,
     ref,
     resolvedRef: picked.resolvedRef,
     sha: picked.sha,
-    ...(auth ? { auth } : {}),
+    ...(listing.auth ? { auth: listing.auth } : {}),
   };
 }
 
@@ -170,8 +168,18 @@ function unreachable(
 /** Pins every project with an upstream; throws one REF_NOT_FOUND error listing every failure. */
 export async function pinSources(options: PinSourcesOptions): Promise<Record<string, PinnedSource>> {
   const limit = pLimit(options.concurrency ?? 8);
+  const listings = new Map<string, Promise<Listing>>();
+  const list: ListRefs = (url, ref) => {
+    const key = `${url}\n${ref}`;
+    let listing = listings.get(key);
+    if (!listing) {
+      listing = limit(() => listRefs(url, ref, options));
+      listings.set(key, listing);
+    }
+    return listing;
+  };
   const upstream = options.projects.filter((p) => !p.config.use_local_context && p.config.upstream_repo);
-  const results = await Promise.all(upstream.map((p) => limit(() => pinOne(p, options))));
+  const results = await Promise.all(upstream.map((p) => pinOne(p, list, options.log)));
   const problems = results.filter((r): r is Problem => !('sha' in r));
   if (problems.length > 0) {
     throw new KilnError('REF_NOT_FOUND', 'cannot pin upstream sources', {

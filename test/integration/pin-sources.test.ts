@@ -169,6 +169,20 @@ describe('pinSources', () => {
       expect(text).not.toContain(secret);
   });
 
+  test('projects naming the same upstream and ref share one ls-remote', async () => {
+    const env = { UPSTREAM_TOKEN: TOKEN };
+    const options = { env, log: createMemoryLogger(), upstreamTokenVariable: 'UPSTREAM_TOKEN' };
+    const same = (name: string) =>
+      project(name, { upstream_repo: `${http.url}/private.git`, upstream_ref: 'v1' });
+    let before = http.authorizations.length;
+    await pinSources({ ...options, projects: [same('one')] });
+    const single = http.authorizations.length - before;
+    before = http.authorizations.length;
+    const pinned = await pinSources({ ...options, projects: [same('a'), same('b'), same('c')] });
+    expect(http.authorizations.length - before).toBe(single);
+    expect(Object.values(pinned).map((p) => p.sha)).toEqual([sha['one'], sha['one'], sha['one']]);
+  });
+
   test('same GitLab instance: CI_JOB_TOKEN as gitlab-ci-token', async () => {
     const server = await startGitHttpServer({
       projectRoot: base,
