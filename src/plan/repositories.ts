@@ -1,6 +1,7 @@
 // Where images go. One repository for all projects by default (kaniko-builder's `$ECR_REGISTRY`),
 // or `<registry>/<project>` per project; and ONE layer-cache repository per architecture.
 import type { Settings } from '../config/settings.js';
+import { parseEcrHost } from '../registry/ecr/ecr-host.js';
 
 /** The image repository (`host/path`) of a project. */
 export function imageRepository(
@@ -30,8 +31,7 @@ export function repositoriesToCreate(plan: {
 
 /** `123456789012.dkr.ecr.eu-west-1.amazonaws.com/images` → true: repositories must be created first. */
 export function isEcrRegistry(registry: string): boolean {
-  const host = registry.split('/')[0] ?? '';
-  return /^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(host);
+  return parseEcrHost(registryHost(registry)) !== undefined;
 }
 
 /** The host part of a repository name (`localhost:5000/x` → `localhost:5000`). */
