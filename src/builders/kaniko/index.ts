@@ -1,4 +1,5 @@
 // The Kaniko backend: the job image, script and variables of a `build:<project>:<arch>` job.
+import { escapeVariableValue } from '../../render/gitlab-escape.js';
 import { shellQuote, shellWord } from '../../render/shell-quote.js';
 import type { BuildJobSpec } from '../../types.js';
 import type { Builder } from '../builder.js';
@@ -36,7 +37,7 @@ export const kanikoBuilder: Builder = {
     if (spec.source.auth) {
       // Kaniko reads GIT_USERNAME/GIT_PASSWORD (pkg/buildcontext/git.go). The password is a
       // reference GitLab expands at job start, so the token is never written into the YAML.
-      vars['GIT_USERNAME'] = spec.source.auth.username.replaceAll('$', '$$$$');
+      vars['GIT_USERNAME'] = escapeVariableValue(spec.source.auth.username);
       vars['GIT_PASSWORD'] = `$${spec.source.auth.passwordVariable}`;
     }
     return vars;
