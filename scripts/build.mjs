@@ -9,7 +9,9 @@ const zodEnglishOnly = {
   name: 'zod-english-only',
   setup(b) {
     b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
-      args.importer.includes(`${'node_modules'}/zod/`) ? { path: 'zod-locales', namespace: 'kiln-stub' } : undefined,
+      args.importer.includes('node_modules/zod/')
+        ? { path: 'zod-locales', namespace: 'kiln-stub' }
+        : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'kiln-stub' }, () => ({
       contents: "export { default as en } from 'zod/v4/locales/en.js';",

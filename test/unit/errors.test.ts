@@ -4,7 +4,14 @@ import { formatProblem, KilnError, throwIfProblems } from '../../src/errors.js';
 describe('problem formatting', () => {
   test.each([
     [
-      { file: 'projects/a/build-config.yaml', line: 3, col: 5, field: 'platforms[0]', message: 'bad', hint: 'fix' },
+      {
+        file: 'projects/a/build-config.yaml',
+        line: 3,
+        col: 5,
+        field: 'platforms[0]',
+        message: 'bad',
+        hint: 'fix',
+      },
       'projects/a/build-config.yaml:3:5: platforms[0]: bad (hint: fix)',
     ],
     [{ file: 'f.yaml', message: 'unreadable' }, 'f.yaml: unreadable'],
