@@ -10,6 +10,7 @@ const benches = [
   ['node', ['bench/clone-depth.mjs']],
   ['node', ['bench/manifest.mjs']],
   ['node', ['bench/mr-note-lookup.mjs']],
+  ['node', ['bench/run-ts.mjs', 'bench/buildah-cache-bench.ts']],
 ];
 
 const only = process.argv.slice(2);
