@@ -41,10 +41,18 @@ export async function startFaultProxy(options: {
   /** Share of requests that fail (0 = a counting proxy only). */
   rate?: number;
   seed?: number;
+  /**
+   * At most this many faults in a row for the same method + path (default 3): transient faults,
+   * not an outage, so a client with a sane retry budget must get through — and the test stays
+   * deterministic however the concurrent requests interleave.
+   */
+  maxConsecutive?: number;
 }): Promise<FaultProxy> {
   const [targetHost = '127.0.0.1', targetPort = '80'] = options.target.split(':');
   const random = seededRandom(options.seed ?? 1);
   const rate = options.rate ?? 0;
+  const maxConsecutive = options.maxConsecutive ?? 3;
+  const streak = new Map<string, number>();
   const fresh = () => ({
     requests: 0,
     faults: 0,
@@ -79,7 +87,10 @@ export async function startFaultProxy(options: {
     req.on('end', () => {
       stats.requests += 1;
       stats.byMethod[req.method ?? '?'] = (stats.byMethod[req.method ?? '?'] ?? 0) + 1;
-      const fault = random() < rate ? FAULTS[Math.floor(random() * FAULTS.length)] : undefined;
+      const key = `${req.method} ${req.url}`;
+      const roll = random() < rate && (streak.get(key) ?? 0) < maxConsecutive;
+      const fault = roll ? FAULTS[Math.floor(random() * FAULTS.length)] : undefined;
+      streak.set(key, fault ? (streak.get(key) ?? 0) + 1 : 0);
       if (fault) {
         stats.faults += 1;
         stats.byFault[fault] += 1;
