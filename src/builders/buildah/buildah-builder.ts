@@ -44,14 +44,27 @@ export function buildArgv(spec: BuildJobSpec): string[] {
   for (const [key, value] of Object.entries(spec.labels)) {
     words.push('--label', shellQuote(`${key}=${value}`));
   }
-  if (spec.cacheRepository) {
-    // Layer cache per architecture (buildah ≥ 1.27: --cache-from/--cache-to/--cache-ttl need --layers).
-    words.push('--layers', '--cache-from', shellQuote(spec.cacheRepository));
-    words.push('--cache-to', shellQuote(spec.cacheRepository), '--cache-ttl', shellQuote(spec.cacheTtl));
-  }
+  // The layer-cache options, when the job's buildah has them (see cacheLines).
+  if (spec.cacheRepository) words.push('"$@"');
   if (spec.insecureRegistry) words.push('--tls-verify=false');
   words.push('--tag', shellQuote(spec.destination), '"$KILN_CONTEXT"');
   return words;
+}
+
+/**
+ * Layer cache per architecture: `--layers --cache-from/--cache-to/--cache-ttl` exist since buildah
+ * 1.27. The job image is pinned (v1.42), but a user may pin an older one: then the job says so and
+ * builds without the cache instead of failing on an unknown flag. The options travel in the
+ * positional parameters (`set --`), so every value stays one quoted word.
+ */
+function cacheLines(spec: BuildJobSpec): string[] {
+  if (!spec.cacheRepository) return [];
+  const repo = shellQuote(spec.cacheRepository);
+  const options = `--layers --cache-from ${repo} --cache-to ${repo} --cache-ttl ${shellQuote(spec.cacheTtl)}`;
+  const atLeast127 = `buildah --version | awk '{ split($3, v, "."); exit !(v[1] > 1 || v[2] >= 27) }'`;
+  const note =
+    'kiln: this buildah is older than 1.27 (no --cache-from/--cache-to): building without the layer cache';
+  return ['set --', `if ${atLeast127}; then set -- ${options}; else echo ${shellQuote(note)}; fi`];
 }
 
 /** `buildah push` options: the digest file is what Kaniko's --digest-file writes (`sha256:…`). */
@@ -109,6 +122,7 @@ export const buildahBuilder: Builder = {
       ...(spec.registryMirror ? registryMirrorLines(spec.registryMirror) : []),
       shellCommand(['mkdir', '-p', digestDir]),
       ...gitlabRegistryLogin(spec.destination),
+      ...cacheLines(spec),
       `${BUILDAH} build ${buildArgv(spec).join(' ')}`,
       `${BUILDAH} push ${pushArgv(spec).join(' ')}`,
       `echo "kiln: pushed ${spec.destination.replace(/[$`"\\]/g, '')}@$(cat ${shellQuote(spec.digestFile)})"`,
