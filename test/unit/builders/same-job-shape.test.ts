@@ -56,3 +56,18 @@ describe('build jobs of both builders', () => {
     expect(strip(doc['manifest:viabuildah']!)).toBe(strip(doc['manifest:viakaniko']!));
   });
 });
+
+describe('which builder a project gets', () => {
+  test.each([
+    ['kaniko', undefined, 'kaniko'],
+    ['buildah', undefined, 'buildah'],
+    ['buildah', 'kaniko', 'kaniko'],
+    ['kaniko', 'buildah', 'buildah'],
+  ] as const)('global %s, project builder: %s → %s', (global, own, expected) => {
+    const p = project('app', own ? { builder: own } : {});
+    const built = planOf([p], ['app'], 'push', { builder: global });
+    const job = (childPipeline(built) as Record<string, Job>)['build:app:amd64']!;
+    expect(job.image.name).toBe(built.images[expected]);
+    expect(built.projects[0]!.builds.every((b) => b.builder === expected)).toBe(true);
+  });
+});
