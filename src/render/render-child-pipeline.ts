@@ -19,6 +19,11 @@ const RETRY = {
 /** Build jobs keep the digest for the manifest job; a day covers slow pipelines and reruns. */
 const ARTIFACT_EXPIRY = '1 day';
 
+/** What `kiln manifest` writes by default (src/commands/manifest.ts), kept as job artifacts. */
+const MANIFEST_REPORT = 'manifest-report.json';
+const MANIFEST_ANNOTATIONS = 'manifest-annotations.json';
+const REPORT_EXPIRY = '30 days';
+
 function image(name: string) {
   // The Kaniko debug image's entrypoint is the executor; the runner needs a shell instead.
   return { name, entrypoint: [''] };
@@ -91,6 +96,16 @@ function manifestJob(plan: BuildPlan, project: PlannedProject): Job {
           ...manifest.dependencyNeeds.map((name) => ({ job: name, artifacts: false })),
         ],
         script: [`kiln manifest --project ${shellQuote(project.name)}`],
+        // The report for people and later jobs; the annotations link the image from the job page
+        // (https://docs.gitlab.com/ci/yaml/artifacts_reports/#artifactsreportsannotations).
+        artifacts: {
+          paths: [MANIFEST_REPORT],
+          reports: { annotations: MANIFEST_ANNOTATIONS },
+          expire_in: REPORT_EXPIRY,
+        },
+        // The registry API has no compare-and-swap: two pipelines publishing the same project at
+        // once could interleave tag updates. GitLab runs one job of a resource group at a time.
+        resource_group: `kiln-manifest-${project.name}`,
         retry: RETRY,
         // Never cancel a manifest job half way: tags would point at a mix of old and new images.
         interruptible: false,

@@ -92,6 +92,17 @@ describe('renderChildPipeline', () => {
     expect(raw.replaceAll('$$', '')).not.toContain('$');
   });
 
+  test('manifest jobs keep the report and annotations, and publish one at a time per project', () => {
+    const job = (childPipeline(planOf([project('nginx')])) as Record<string, Job & Record<string, unknown>>)[
+      'manifest:nginx'
+    ];
+    expect(job?.['artifacts']).toMatchObject({
+      paths: ['manifest-report.json'],
+      reports: { annotations: 'manifest-annotations.json' },
+    });
+    expect(job?.['resource_group']).toBe('kiln-manifest-nginx');
+  });
+
   test('no stage barrier: every job that needs nothing declares needs: []', () => {
     const doc = childPipeline(planOf([project('a'), project('b')])) as Record<string, Job>;
     expect(doc['build:b:amd64']?.needs).toEqual([]);
