@@ -36,7 +36,7 @@ Options:
   --plan FILE     plan to write as JSON (default: ${PLAN_FILE})
 
 Merge-request pipelines with merge_requests: plan validate and plan only: the child pipeline has a
-single job that prints the plan and pushes nothing.`;
+single job that prints the plan and pushes nothing, and the component does not trigger it.`;
 
 async function write(file: string, text: string, what: string): Promise<void> {
   try {
