@@ -3,7 +3,7 @@
 // apt and cached), each as a scratch image with applet links, pushed per arch + an index.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -37,28 +37,46 @@ export async function createBuildahStorage(): Promise<BuildahStorage> {
   };
 }
 
-/** Path of a statically linked aarch64 busybox, from the busybox-static:arm64 Debian package. */
+/** Fetches the busybox-static:arm64 .deb into `dir` with apt (adding the arm64 architecture as root). */
+async function downloadArm64Deb(dir: string): Promise<string> {
+  const download = () => run('apt-get', ['download', 'busybox-static:arm64'], { cwd: dir });
+  try {
+    await download();
+  } catch (error) {
+    // apt knows arm64 packages only after `dpkg --add-architecture arm64` + update (.ci/run does it).
+    if (process.getuid?.() !== 0) {
+      throw new Error(`cannot fetch busybox-static:arm64 (run as root or via .ci/run): ${String(error)}`);
+    }
+    await run('dpkg', ['--add-architecture', 'arm64']);
+    await run('apt-get', ['update', '-qq']);
+    await download();
+  }
+  const deb = (await readdir(dir)).find((f) => /^busybox-static_.*_arm64\.deb$/.test(f));
+  if (!deb) throw new Error(`apt-get download busybox-static:arm64 left no .deb in ${dir}`);
+  return path.join(dir, deb);
+}
+
+/**
+ * Path of a statically linked aarch64 busybox, from the busybox-static:arm64 Debian package, cached in
+ * CACHE_DIR. Test files run in parallel: each works in its own folder and renames the result into
+ * place (atomic), so nobody ever sees a half-extracted binary.
+ */
 export async function arm64Busybox(): Promise<string> {
-  const binary = path.join(CACHE_DIR, 'busybox-arm64', 'bin', 'busybox');
+  const target = path.join(CACHE_DIR, 'busybox-arm64');
+  const binary = path.join(target, 'bin', 'busybox');
   if (existsSync(binary)) return binary;
   await mkdir(CACHE_DIR, { recursive: true });
-  const debs = async () => (await readdir(CACHE_DIR)).filter((f) => /^busybox-static_.*_arm64\.deb$/.test(f));
-  if ((await debs()).length === 0) {
-    const download = () => run('apt-get', ['download', 'busybox-static:arm64'], { cwd: CACHE_DIR });
-    try {
-      await download();
-    } catch (error) {
-      // apt knows arm64 packages only after `dpkg --add-architecture arm64` + update (.ci/run does it).
-      if (process.getuid?.() !== 0) {
-        throw new Error(`cannot fetch busybox-static:arm64 (run as root or via .ci/run): ${String(error)}`);
-      }
-      await run('dpkg', ['--add-architecture', 'arm64']);
-      await run('apt-get', ['update', '-qq']);
-      await download();
-    }
+  const scratch = await mkdtemp(path.join(CACHE_DIR, 'fetch-'));
+  try {
+    const deb = await downloadArm64Deb(scratch);
+    await run('dpkg-deb', ['-x', deb, path.join(scratch, 'root')]);
+    await rename(path.join(scratch, 'root'), target).catch((error: NodeJS.ErrnoException) => {
+      // Another test file got there first: its copy is as good as ours.
+      if (!existsSync(binary)) throw error;
+    });
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
   }
-  const [deb] = await debs();
-  await run('dpkg-deb', ['-x', path.join(CACHE_DIR, deb!), path.join(CACHE_DIR, 'busybox-arm64')]);
   return binary;
 }
 
