@@ -1,5 +1,5 @@
 // One small interface for every builder backend (builders/kaniko, builders/buildah).
-import type { BuildJobSpec, BuilderName } from '../types.js';
+import type { BuilderName, BuildJobSpec } from '../types.js';
 
 export interface Builder {
   name: BuilderName;

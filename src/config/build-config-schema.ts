@@ -107,7 +107,6 @@ function checkBuildArgs(value: string[] | Record<string, string | boolean>, ctx:
         ctx,
         {
           message: `value of ${entry.key} uses an unsupported \${…} expansion`,
-          // biome-ignore lint/suspicious/noTemplateCurlyInString: ${NAME} is CI-variable syntax, kept literal
           hint: 'only plain ${NAME} / $NAME references to CI variables are expanded',
         },
         entry.path,
@@ -122,10 +121,8 @@ const buildArgs = z
   .nullish()
   .meta({
     description:
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${NAME} is CI-variable syntax, kept literal
       'Build arguments: a list of KEY=value or a map. Values may reference CI variables (${ECR_REGISTRY}) and ' +
       'dependency images ({{image:NAME}}, NAME listed in depends_on).',
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: ${NAME} is CI-variable syntax, kept literal
     examples: [['BASE=${ECR_REGISTRY}/base:latest', 'VERSION=1.2.3'], { VERSION: '1.2.3' }],
   });
 

@@ -49,7 +49,6 @@ export async function createRepo(dir: string, branch = 'main'): Promise<TestRepo
  */
 export const UPSTREAM_DOCKERFILE = [
   'ARG BASE',
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a Dockerfile variable, not JavaScript
   'FROM ${BASE} AS build',
   'ARG TARGETARCH',
   'ARG GREETING=unset',

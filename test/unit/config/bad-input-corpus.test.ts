@@ -37,7 +37,6 @@ const CASES: [string, number | undefined, string | null, string, number][] = [
     'build-arg-unsupported-expansion',
     3,
     'build_args[0]',
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: ${NAME} is CI-variable syntax, kept literal
     'value of REG uses an unsupported ${…} expansion',
     1,
   ],

@@ -55,21 +55,17 @@ additional_tags:
 
   test.each([
     [
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${NAME} is CI-variable syntax, kept literal
       'a list of KEY=value, values with = and ${CI} references',
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${NAME} is CI-variable syntax, kept literal
       'build_args:\n  - BASE=${ECR_REGISTRY}/base:1\n  - OPTS=a=b\n  - EMPTY=\n',
     ],
     [
       'a map, numbers kept as written',
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${NAME} is CI-variable syntax, kept literal
       'build_args:\n  BASE: ${ECR_REGISTRY}/base:1\n  OPTS: a=b\n  EMPTY: ""\n',
     ],
   ])('build_args as %s', (_, args) => {
     const { config, problems } = parse(`use_local_context: true\n${args}`);
     expect(problems).toEqual([]);
     expect(config?.build_args).toEqual([
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${NAME} is CI-variable syntax, kept literal
       { name: 'BASE', value: '${ECR_REGISTRY}/base:1' },
       { name: 'OPTS', value: 'a=b' },
       { name: 'EMPTY', value: '' },
