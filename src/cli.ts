@@ -1,6 +1,6 @@
 // kiln's only entry point: picks the command, runs it with the injected context, and is the one
 // place that turns errors into messages and exit codes (0 ok, 1 failure, 2 usage).
-import type { Command } from './commands/command.js';
+import { type Command, wantsHelp } from './commands/command.js';
 import { type Context, processContext } from './context.js';
 import { formatLocation, formatProblem, KilnError } from './errors.js';
 
@@ -76,6 +76,10 @@ export async function main(argv: string[], ctx: Context): Promise<number> {
   }
   try {
     const command = await entry.load();
+    if (wantsHelp(rest)) {
+      ctx.log.out(command.help);
+      return 0;
+    }
     return await command.run(rest, ctx);
   } catch (error) {
     return report(error, ctx);

@@ -46,10 +46,6 @@ export const manifestCommand: Command = {
       },
       'manifest',
     );
-    if (flags.help) {
-      ctx.log.out(HELP);
-      return 0;
-    }
     const project = flags.values.project;
     if (!project) throw usageError('--project is required', 'kiln manifest --project NAME');
 

@@ -129,13 +129,7 @@ export const planCommand: Command = {
     '                    print the selected projects and reasons; --output then writes their JSON',
   ].join('\n'),
   async run(argv, ctx) {
-    const { values, positionals, help } = parseFlags(argv, PLAN_FLAGS, 'plan');
-    if (help) {
-      ctx.log.out(this.help);
-      return 0;
-    }
-    if (positionals.length > 0)
-      throw usageError(`unexpected argument "${positionals[0]}"`, 'run kiln plan --help');
+    const { values } = parseFlags(argv, PLAN_FLAGS, 'plan');
     const selected = await planSelection(values, ctx);
     if (values['selection-only']) {
       await printSelection(selectionJson(selected.selection), selected.selection, values, ctx);

@@ -3,7 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Context } from '../context.js';
-import { KilnError, usageError } from '../errors.js';
+import { KilnError } from '../errors.js';
 import { formatPlan } from '../plan/format-plan.js';
 import { isEcrRegistry, repositoriesToCreate } from '../plan/repositories.js';
 import type { BuildPlan } from '../plan/types.js';
@@ -72,13 +72,7 @@ export const prepareCommand: Command = {
   summary: 'CI job: write the child pipeline and plan.json',
   help: HELP,
   async run(argv, ctx) {
-    const { values, positionals, help } = parseFlags(argv, FLAGS, 'prepare');
-    if (help) {
-      ctx.log.out(HELP);
-      return 0;
-    }
-    if (positionals.length > 0)
-      throw usageError(`unexpected argument "${positionals[0]}"`, 'run kiln prepare --help');
+    const { values } = parseFlags(argv, FLAGS, 'prepare');
     const selected = await planSelection(values.root === undefined ? {} : { root: values.root }, ctx);
     for (const note of selected.selection.notes) ctx.log.info(`note: ${note}`);
     const { plan, yaml } = await planPipeline({ ctx, ...selected });

@@ -51,11 +51,7 @@ export const scheduleCommand: Command = {
   summary: 'manage the weekly rebuild pipeline schedule (schedule ensure)',
   help: HELP,
   async run(argv, ctx) {
-    const { values, positionals, help } = parseFlags(argv, FLAGS, 'schedule');
-    if (help) {
-      ctx.log.out(HELP);
-      return 0;
-    }
+    const { values, positionals } = parseFlags(argv, FLAGS, 'schedule', { positionals: true });
     const [action, ...extra] = positionals;
     if (action !== 'ensure') {
       throw usageError(action ? `unknown action "${action}"` : 'missing action', 'run kiln schedule ensure');

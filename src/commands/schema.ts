@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildConfigJsonSchemaText, SCHEMA_PATH } from '../config/build-config-json-schema.js';
-import { KilnError, usageError } from '../errors.js';
+import { KilnError } from '../errors.js';
 import { type Command, parseFlags } from './command.js';
 
 const HELP = `Usage: kiln schema [--output FILE]
@@ -20,17 +20,7 @@ export const schemaCommand: Command = {
   summary: 'print or write the JSON Schema of build-config.yaml',
   help: HELP,
   async run(argv, ctx) {
-    const { values, positionals, help } = parseFlags(
-      argv,
-      { output: { type: 'string', short: 'o' } },
-      'schema',
-    );
-    if (help) {
-      ctx.log.out(HELP);
-      return 0;
-    }
-    if (positionals.length > 0)
-      throw usageError(`unexpected argument "${positionals[0]}"`, 'run kiln schema --help');
+    const { values } = parseFlags(argv, { output: { type: 'string', short: 'o' } }, 'schema');
     const text = buildConfigJsonSchemaText();
     if (values.output === undefined) {
       ctx.log.out(text.trimEnd());

@@ -28,13 +28,7 @@ export const tagsCommand: Command = {
   summary: 'print the tags a build of a project would get',
   help: HELP,
   async run(argv, ctx) {
-    const { values, positionals, help } = parseFlags(argv, FLAGS, 'tags');
-    if (help) {
-      ctx.log.out(HELP);
-      return 0;
-    }
-    if (positionals.length > 0)
-      throw usageError(`unexpected argument "${positionals[0]}"`, 'run kiln tags --help');
+    const { values } = parseFlags(argv, FLAGS, 'tags');
     if (!values.project) throw usageError('--project NAME is required', 'run kiln tags --help');
     const root = path.resolve(ctx.cwd, values.root ?? '.');
     const ci = parseCiEnv(ctx.env);

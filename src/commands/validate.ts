@@ -12,7 +12,7 @@ import {
   type Settings,
 } from '../config/settings.js';
 import type { Context } from '../context.js';
-import { formatProblem, KilnError, type Problem, usageError } from '../errors.js';
+import { formatProblem, KilnError, type Problem } from '../errors.js';
 import { checkDependencies } from '../select/dependency-order.js';
 import type { Project } from '../types.js';
 import { type Command, parseFlags } from './command.js';
@@ -42,13 +42,7 @@ export const validateCommand: Command = {
   summary: 'validate every build-config.yaml and the rebuild list',
   help: HELP,
   async run(argv, ctx) {
-    const { values, positionals, help } = parseFlags(argv, FLAGS, 'validate');
-    if (help) {
-      ctx.log.out(HELP);
-      return 0;
-    }
-    if (positionals.length > 0)
-      throw usageError(`unexpected argument "${positionals[0]}"`, 'run kiln validate --help');
+    const { values } = parseFlags(argv, FLAGS, 'validate');
 
     const root = path.resolve(ctx.cwd, values.root ?? '.');
     const flags: RawSettings = {};
