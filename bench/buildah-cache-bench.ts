@@ -5,7 +5,7 @@
 // The Dockerfile's RUN does CPU work, which for arm64 runs through qemu-user-static.
 // Run: node bench/run-ts.mjs bench/buildah-cache-bench.ts [--rounds N]  (root; Debian tools of .ci/run)
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -16,6 +16,7 @@ import { ensureArm64Emulation } from '../test/harness/binfmt.js';
 import { type GitDaemon, startGitDaemon } from '../test/harness/git-daemon.js';
 import { createRepo } from '../test/harness/git-repo.js';
 import { startRegistry } from '../test/harness/registry.js';
+import { writeBenchmarkSection } from './benchmarks-doc.mjs';
 
 declare const KILN_BENCH_ROOT: string;
 const run = promisify(execFile);
@@ -40,15 +41,7 @@ function dockerfile(withArg: boolean): string {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function writeSection(section: string): Promise<void> {
-  const file = path.join(KILN_BENCH_ROOT, 'docs/benchmarks.md');
-  const text = await readFile(file, 'utf8');
-  const start = text.indexOf('## buildah build job');
-  const next = start < 0 ? -1 : text.indexOf('\n## ', start + 1);
-  const updated =
-    start < 0
-      ? `${text.trimEnd()}\n\n${section}`
-      : text.slice(0, start) + section + (next < 0 ? '' : text.slice(next + 1));
-  await writeFile(file, updated);
+  writeBenchmarkSection('## buildah build job', section, KILN_BENCH_ROOT);
 }
 
 ensureArm64Emulation();

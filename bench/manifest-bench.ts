@@ -3,7 +3,7 @@
 // registry, same run, each side on fresh repositories; both go through a counting proxy, so the
 // HTTP requests each makes are counted too. Results go to docs/benchmarks.md (own section).
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -12,6 +12,7 @@ import { runManifest } from '../src/manifest/run-manifest.js';
 import { startFaultProxy } from '../test/harness/fault-proxy.js';
 import { preparePipeline } from '../test/harness/manifest-fixture.js';
 import { createImageBuilder, isolatedBuildah, startRegistry } from '../test/harness/registry.js';
+import { writeBenchmarkSection } from './benchmarks-doc.mjs';
 
 const run = promisify(execFile);
 const ROUNDS = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 5;
@@ -184,7 +185,7 @@ async function main() {
   const section = [
     '## kiln manifest vs buildah manifest (issue 5)',
     '',
-    `\`node bench/manifest.mjs\` (after \`npm run build\`) — one project, 2 architectures (amd64, arm64), ${TAGS.length} tags, local`,
+    `\`node bench/run-ts.mjs bench/manifest-bench.ts\` (after \`npm run build\`) — one project, 2 architectures (amd64, arm64), ${TAGS.length} tags, local`,
     '`distribution` registry behind a counting proxy, median of ' +
       `${ROUNDS} rounds, fresh repositories each round, sides alternating.`,
     'Baseline: `buildah manifest create` + `manifest add` ×2 (children by digest) + `manifest push` once per tag.',
@@ -212,16 +213,7 @@ async function main() {
   ].join('\n');
   console.log(section);
 
-  const file = path.join(root, 'docs', 'benchmarks.md');
-  const text = await readFile(file, 'utf8');
-  const start = text.indexOf('## kiln manifest vs buildah manifest');
-  let updated: string;
-  if (start < 0) updated = `${text.trimEnd()}\n\n${section}`;
-  else {
-    const next = text.indexOf('\n## ', start + 3);
-    updated = text.slice(0, start) + section + (next < 0 ? '' : `\n${text.slice(next + 1)}`);
-  }
-  await writeFile(file, updated);
+  writeBenchmarkSection('## kiln manifest vs buildah manifest', section, root);
 }
 
 await main();

@@ -4,11 +4,12 @@
 // `MergeRequestNotes.all` would. Both run in this process against the same local server that pages
 // like GitLab's REST API (test/integration/gitlab/schedules-notes-stub.ts), alternating, so the
 // ratio holds on a noisy machine. Writes its section of docs/benchmarks.md.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { writeBenchmarkSection } from './benchmarks-doc.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const NOTES = 2000;
@@ -100,14 +101,4 @@ const section = [
 ].join('\n');
 console.log(section);
 
-// Replace this benchmark's own section of docs/benchmarks.md (or append it); others stay untouched.
-const file = path.join(ROOT, 'docs/benchmarks.md');
-const text = readFileSync(file, 'utf8');
-const start = text.indexOf('## MR plan note lookup');
-let updated;
-if (start < 0) updated = `${text.trimEnd()}\n\n${section}`;
-else {
-  const next = text.indexOf('\n## ', start + 1);
-  updated = text.slice(0, start) + section + (next < 0 ? '' : text.slice(next + 1));
-}
-writeFileSync(file, updated.endsWith('\n') ? updated : `${updated}\n`);
+writeBenchmarkSection('## MR plan note lookup', section);

@@ -8,7 +8,7 @@ const benches = [
   ['node', ['bench/selection.mjs']],
   ['node', ['bench/run-ts.mjs', 'bench/plan-render-bench.ts']],
   ['node', ['bench/clone-depth.mjs']],
-  ['node', ['bench/manifest.mjs']],
+  ['node', ['bench/run-ts.mjs', 'bench/manifest-bench.ts']],
   ['node', ['bench/mr-note-lookup.mjs']],
   ['node', ['bench/run-ts.mjs', 'bench/buildah-cache-bench.ts']],
 ];

@@ -3,14 +3,14 @@
 // measured interleaved in the same run. Writes the "Selection" section of docs/benchmarks.md.
 // Run: npm run build && node bench/selection.mjs
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { writeBenchmarkSection } from './benchmarks-doc.mjs';
 import { benchRepo, LAYOUT } from './selection-repo.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const KILN = new URL('../dist/kiln.js', import.meta.url).pathname;
-const DOC = new URL('../docs/benchmarks.md', import.meta.url).pathname;
 if (!existsSync(KILN)) throw new Error('dist/kiln.js is missing: run npm run build first');
 
 const { repo, base, head, commits } = await benchRepo();
@@ -92,13 +92,5 @@ folders, parsing with the \`yaml\` library only the configs that mention \`depen
 costs), and five git calls through node:child_process (execa cost ~13 ms a spawn here, against ~4 ms).
 `;
 
-let doc = readFileSync(DOC, 'utf8');
-const start = doc.indexOf('## Selection (');
-if (start >= 0) {
-  const next = doc.indexOf('\n## ', start + 1);
-  doc = doc.slice(0, start) + section + (next >= 0 ? `\n${doc.slice(next + 1)}` : '');
-} else {
-  doc = `${doc.trimEnd()}\n\n${section}`;
-}
-writeFileSync(DOC, doc);
+writeBenchmarkSection('## Selection (', section);
 console.log(section);

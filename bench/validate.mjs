@@ -4,10 +4,11 @@
 // the ratio holds on a noisy machine. Writes its section of docs/benchmarks.md.
 // Most of the start-up ratio is parsing the 3.4 MB single-file bundle (AWS SDK included), not validation.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeBenchmarkSection } from './benchmarks-doc.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'dist/kiln.js');
@@ -79,14 +80,4 @@ Measured ${new Date().toISOString().slice(0, 10)}.
 `;
 console.log(section);
 
-// Replace this benchmark's own section of docs/benchmarks.md (or append it); others stay untouched.
-const file = path.join(ROOT, 'docs/benchmarks.md');
-const text = readFileSync(file, 'utf8');
-const start = text.indexOf('## kiln validate (issue 2)');
-let updated;
-if (start < 0) updated = `${text.trimEnd()}\n\n${section}`;
-else {
-  const next = text.indexOf('\n## ', start + 1);
-  updated = text.slice(0, start) + section + (next < 0 ? '' : text.slice(next + 1));
-}
-writeFileSync(file, updated.endsWith('\n') ? updated : `${updated}\n`);
+writeBenchmarkSection('## kiln validate (issue 2)', section);

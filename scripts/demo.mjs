@@ -3,18 +3,9 @@
 // repository root like test/harness/, so the harness finds the repository (templates/, examples/,
 // dist/kiln.js) from its own location. `--verbose` streams gitlab-ci-local's whole output.
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleTypeScript } from './bundle-ts.mjs';
 
 const outfile = fileURLToPath(new URL('../dist/demo/demo-pipeline.mjs', import.meta.url));
-await build({
-  entryPoints: [fileURLToPath(new URL('./demo-pipeline.ts', import.meta.url))],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  packages: 'external',
-  logLevel: 'warning',
-});
+await bundleTypeScript({ entry: fileURLToPath(new URL('./demo-pipeline.ts', import.meta.url)), outfile });
 const { runDemo } = await import(new URL('../dist/demo/demo-pipeline.mjs', import.meta.url).href);
 process.exitCode = await runDemo({ verbose: process.argv.includes('--verbose') });

@@ -1,0 +1,24 @@
+// Every benchmark rewrites its own section of docs/benchmarks.md and leaves the others untouched.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * Replaces the section starting with `heading` (up to the next `## `), or appends it. Bundled
+ * TypeScript benchmarks run from a temp folder and pass the repository root (KILN_BENCH_ROOT).
+ */
+export function writeBenchmarkSection(heading, section, root = REPO_ROOT) {
+  const doc = path.join(root, 'docs', 'benchmarks.md');
+  const text = readFileSync(doc, 'utf8');
+  const body = `${section.trimEnd()}\n`;
+  const start = text.indexOf(heading);
+  let updated;
+  if (start < 0) updated = `${text.trimEnd()}\n\n${body}`;
+  else {
+    const next = text.indexOf('\n## ', start + heading.length);
+    updated = text.slice(0, start) + body + (next < 0 ? '' : `\n${text.slice(next + 1)}`);
+  }
+  writeFileSync(doc, updated);
+}
