@@ -45,6 +45,9 @@ function withAwsOidc(plan: BuildPlan, job: Job): Job {
     ...job,
     id_tokens: { KILN_AWS_ID_TOKEN: { aud: '$KILN_OIDC_AUDIENCE' } },
     before_script: [
+      // The component forwards its aws_role_arn input as KILN_AWS_ROLE_ARN; a project-level
+      // AWS_ROLE_ARN applies when the input is empty.
+      'if [ -n "${KILN_AWS_ROLE_ARN:-}" ]; then export AWS_ROLE_ARN="$KILN_AWS_ROLE_ARN"; fi',
       'if [ -n "${AWS_ROLE_ARN:-}" ]; then export AWS_WEB_IDENTITY_TOKEN_FILE="$(mktemp)"; printf \'%s\' "${KILN_AWS_ID_TOKEN:-}" > "$AWS_WEB_IDENTITY_TOKEN_FILE"; fi',
     ],
   };

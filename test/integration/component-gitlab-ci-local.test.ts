@@ -151,6 +151,20 @@ describe('the component under gitlab-ci-local', () => {
     rmSync(tokenFile);
   });
 
+  test('with the input left empty, a project-level AWS_ROLE_ARN still reaches the prepare job', () => {
+    const role = 'arn:aws:iam::123456789012:role/from-project-settings';
+    const run = runPipeline(consumerRepo('oidc-project-variable'), [
+      '--variable',
+      `AWS_ROLE_ARN=${role}`,
+      '--variable',
+      'KILN_AWS_ID_TOKEN=eyJhbGciOiJSUzI1NiJ9.e30.cHJvamVjdA',
+    ]);
+    expect(run.record['AWS_ROLE_ARN']).toBe(role);
+    const tokenFile = run.record['AWS_WEB_IDENTITY_TOKEN_FILE']!;
+    expect(readFileSync(tokenFile, 'utf8')).toBe('eyJhbGciOiJSUzI1NiJ9.e30.cHJvamVjdA');
+    rmSync(tokenFile);
+  });
+
   test('a merge request plans only by default: prepare runs, the child pipeline does not', () => {
     const run = runPipeline(consumerRepo('mr'), ['--variable', 'CI_PIPELINE_SOURCE=merge_request_event']);
     expect(run.output).toContain('PASS  images-prepare');

@@ -99,8 +99,20 @@ describe('the prepare job', () => {
   const variables = prepare['variables'] as Record<string, unknown>;
 
   test('receives every kiln setting as its KILN_* variable, and nothing else named KILN_ from an input', () => {
-    const kiln = Object.keys(variables).filter((name) => name.startsWith('KILN_'));
+    const kiln = Object.keys(variables).filter(
+      (name) => name.startsWith('KILN_') && name !== 'KILN_AWS_ROLE_ARN',
+    );
     expect(kiln.sort()).toEqual(Object.values(ENV_NAMES).sort());
+  });
+
+  test('the AWS role input travels as KILN_AWS_ROLE_ARN: no job variable can shadow a project-level AWS_ROLE_ARN', () => {
+    // Variables a trigger job forwards override the downstream project's own variables, so an empty
+    // AWS_ROLE_ARN job variable would hide the one a user set in the project's CI/CD settings.
+    const trigger = body['$[[ inputs.job_prefix ]]-build']!['variables'] as Record<string, unknown>;
+    for (const jobVariables of [variables, trigger]) {
+      expect(jobVariables).not.toHaveProperty('AWS_ROLE_ARN');
+      expect(jobVariables['KILN_AWS_ROLE_ARN']).toBe('$[[ inputs.aws_role_arn ]]');
+    }
   });
 
   test.each(Object.keys(inputs).filter((name) => !COMPONENT_ONLY.includes(name)))(
