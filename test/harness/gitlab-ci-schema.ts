@@ -1,12 +1,15 @@
 // Validates GitLab CI YAML against GitLab's own JSON schema (the editor schema of gitlabhq,
-// /work/shared/reference/gitlab-ci.schema.json), document by document: a component file is a
+// test/fixtures/reference/gitlab-ci.schema.json), document by document: a component file is a
 // `spec:` header document, `---`, then the jobs.
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parseAllDocuments } from 'yaml';
 
-export const GITLAB_CI_SCHEMA_PATH = '/work/shared/reference/gitlab-ci.schema.json';
+export const GITLAB_CI_SCHEMA_PATH = fileURLToPath(
+  new URL('../fixtures/reference/gitlab-ci.schema.json', import.meta.url),
+);
 
 let compiled: ValidateFunction | undefined;
 

@@ -1,5 +1,5 @@
 // The Kaniko executor command line (pure): BuildJobSpec → argv of shell words.
-// Flags are those of the maintained fork (osscontainertools/kaniko, /work/shared/reference
+// Flags are those of the maintained fork (osscontainertools/kaniko, test/fixtures/reference
 // kaniko-executor-flags.tsv); every flag emitted here is checked against that table in tests.
 import { KilnError } from '../../errors.js';
 import type { WordPart } from '../../render/shell-quote.js';

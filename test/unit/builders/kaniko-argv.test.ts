@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { gitContext, kanikoArgv } from '../../../src/builders/kaniko/argv.js';
 import { kanikoBuilder } from '../../../src/builders/kaniko/index.js';
@@ -6,7 +7,9 @@ import { KilnError } from '../../../src/errors.js';
 import type { BuildJobSpec } from '../../../src/types.js';
 import { buildJobSpec, SPEC_SHA } from './build-job-spec.js';
 
-const FLAG_TABLE = '/work/shared/reference/kaniko-executor-flags.tsv';
+const FLAG_TABLE = fileURLToPath(
+  new URL('../../fixtures/reference/kaniko-executor-flags.tsv', import.meta.url),
+);
 const KNOWN_FLAGS = new Set(
   readFileSync(FLAG_TABLE, 'utf8')
     .split('\n')
