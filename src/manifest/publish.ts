@@ -75,10 +75,15 @@ async function publishTag(input: PublishInput, tag: string): Promise<TagResult> 
 }
 
 export async function publishIndex(input: PublishInput): Promise<TagResult[]> {
-  // Tags in parallel: each PUT is atomic and the registry refuses an index whose children are
-  // missing, so no order among tags is needed for a consistent state. (distribution's filesystem
-  // driver writes tag links non-atomically, so a read-back racing a sibling PUT now and then gets a
-  // 500; it is retried like any 5xx.)
+  // The default tag (unique to this pipeline) first, then the additional tags in parallel: if the
+  // job dies in between, no floating tag (`latest`) points at an index that its pipeline's own tag
+  // does not name yet, and a rerun finishes the rest. Each PUT is atomic and the registry refuses
+  // an index whose children are missing. (distribution's filesystem driver writes tag links
+  // non-atomically, so a read-back racing a sibling PUT now and then gets a 500; it is retried.)
+  const [first, ...rest] = [...new Set(input.tags)];
+  if (first === undefined) return [];
+  const results = [await publishTag(input, first)];
   const limit = pLimit(4);
-  return await Promise.all([...new Set(input.tags)].map((tag) => limit(() => publishTag(input, tag))));
+  results.push(...(await Promise.all(rest.map((tag) => limit(() => publishTag(input, tag))))));
+  return results;
 }

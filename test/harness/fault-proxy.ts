@@ -16,6 +16,8 @@ export interface FaultProxy {
     faults: number;
     byFault: Record<Fault, number>;
     byMethod: Record<string, number>;
+    /** Manifest references the registry accepted a PUT for, in the order it answered. */
+    manifestPuts: string[];
   };
   resetStats(): void;
   stop(): Promise<void>;
@@ -58,6 +60,7 @@ export async function startFaultProxy(options: {
     faults: 0,
     byFault: { 'reset-before': 0, 'reset-after': 0, '503': 0, '429': 0 } as Record<Fault, number>,
     byMethod: {} as Record<string, number>,
+    manifestPuts: [] as string[],
   });
   const stats = fresh();
 
@@ -118,6 +121,9 @@ export async function startFaultProxy(options: {
         req,
         Buffer.concat(chunks),
         (status, headers, data) => {
+          const put =
+            req.method === 'PUT' && status < 300 ? /\/manifests\/([^/?]+)$/.exec(req.url ?? '') : null;
+          if (put?.[1]) stats.manifestPuts.push(decodeURIComponent(put[1]));
           if (fault === 'reset-after') {
             req.socket.destroy();
             return;

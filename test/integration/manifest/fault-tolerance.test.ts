@@ -98,3 +98,35 @@ describe('kiln manifest through a faulty network', () => {
     },
   );
 });
+
+describe('publishing order', () => {
+  test('the default tag is written before any additional tag, so a floating tag never leads it', async () => {
+    const name = 'order/web';
+    const fx = await preparePipeline({
+      registry,
+      builder,
+      dir,
+      project: 'web',
+      name,
+      defaultTag: 'web-20261123-0rder',
+      extraTags: ['web-latest', 'web-v1', 'web-stable'],
+      created: '2026-11-23T10:00:00Z',
+    });
+    const proxy = await startFaultProxy({ target: registry.host, rate: 0 });
+    try {
+      const spec = { ...fx.spec, repository: `${proxy.host}/${name}` };
+      const ctx: Context = {
+        cwd: dir,
+        env: { KILN_MANIFEST_SPEC: JSON.stringify(spec) },
+        now: new Date(),
+        log: createMemoryLogger(),
+      };
+      expect(await main(['manifest', '--project', 'web', '--report', 'order.json'], ctx)).toBe(0);
+      const tagPuts = proxy.stats.manifestPuts.filter((ref) => !ref.startsWith('sha256:'));
+      expect(tagPuts[0]).toBe('web-20261123-0rder');
+      expect(tagPuts.slice(1).sort()).toEqual(['web-latest', 'web-stable', 'web-v1']);
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
