@@ -76,6 +76,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     host: options.host,
     log: options.log,
     fetch: doFetch,
+    retry: { policy: options.retry ?? DEFAULT_RETRY, ...(options.clock ? { clock: options.clock } : {}) },
     ...(options.credentials ? { credentials: options.credentials } : {}),
   });
 

@@ -4,6 +4,13 @@
 // https://distribution.github.io/distribution/spec/auth/token/
 import { KilnError } from '../../errors.js';
 import type { Logger } from '../../log.js';
+import {
+  isRetryableStatus,
+  parseRetryAfter,
+  type RetryClock,
+  type RetryPolicy,
+  withRetry,
+} from '../retry.js';
 import { type Challenge, parseChallenge } from './challenge.js';
 import type { Credentials } from './credentials.js';
 
@@ -19,6 +26,8 @@ export function createAuthenticator(options: {
   credentials?: Credentials;
   log: Logger;
   fetch?: typeof fetch;
+  /** Retry budget and clock for the token request (tests make them instant). */
+  retry?: { policy?: RetryPolicy; clock?: RetryClock };
 }): Authenticator {
   const doFetch = options.fetch ?? fetch;
   const basic = options.credentials
@@ -41,21 +50,32 @@ export function createAuthenticator(options: {
     const url = new URL(realm);
     if (challenge.params['service']) url.searchParams.set('service', challenge.params['service']);
     url.searchParams.set('scope', scope);
-    let response: Response;
-    let text: string;
-    try {
-      response = await doFetch(url, { headers: basic ? { authorization: basic } : {} });
-      text = await response.text();
-    } catch (error) {
-      throw new KilnError(
+    const failed = (cause: unknown) =>
+      new KilnError(
         'REGISTRY_FAILED',
         `token request to ${url.origin}${url.pathname} for registry ${options.host} failed`,
         {
-          cause: error,
+          cause,
           hint: "check the token service named in the registry's WWW-Authenticate realm is reachable",
         },
       );
-    }
+    // The token service (GitLab's /jwt/auth, Docker Hub's auth server) has bad moments like the
+    // registry itself: resets, 429 and 5xx are retried on the same bounded budget.
+    const { response, text } = await withRetry<{ response: Response; text: string }>(async () => {
+      try {
+        const response = await doFetch(url, { headers: basic ? { authorization: basic } : {} });
+        const text = await response.text();
+        if (!isRetryableStatus(response.status)) return { kind: 'done', value: { response, text } };
+        return {
+          kind: 'retry',
+          reason: `token request: HTTP ${response.status}`,
+          retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()),
+          last: { response, text },
+        };
+      } catch (error) {
+        return { kind: 'retry', reason: `token request: ${(error as Error).message}`, last: failed(error) };
+      }
+    }, options.retry ?? {});
     if (!response.ok) {
       throw new KilnError(
         'REGISTRY_FAILED',
