@@ -6,7 +6,7 @@ import type { Problem } from '../errors.js';
 import { runnerTagProblems } from '../render/gitlab-escape.js';
 import type { BuilderName, BuildJobSpec, ManifestSpec, Project, Reason } from '../types.js';
 import { type ImageLookup, resolveImagePlaceholders } from './image-placeholders.js';
-import { cacheRepository } from './repositories.js';
+import { cacheRepository, isEcrRegistry } from './repositories.js';
 import type { PinnedSource, PipelineInfo, PlannedBuildJob, PlannedProject, ProjectTags } from './types.js';
 
 export const buildJobName = (project: string, arch: string) => `build:${project}:${arch}`;
@@ -102,6 +102,16 @@ export function planProject(
     problems.push({ file: project.file, message: `"${repository}" is not a valid image repository name` });
   }
   checkSource(project, builder, upstream, problems);
+  if (builder === 'buildah' && isEcrRegistry(settings.registry)) {
+    // The buildah job logs in only to $CI_REGISTRY; it has no step that turns GitLab OIDC into an
+    // ECR password yet, so its push would fail after the whole build. Say so before anything runs.
+    problems.push({
+      file: project.file,
+      field: 'builder',
+      message: `the buildah builder cannot push to ECR (${settings.registry}) yet`,
+      hint: 'use builder: kaniko for ECR (its ECR credential helper uses the OIDC role), or push buildah images to another registry',
+    });
+  }
   const source = sourceOf(project, upstream);
   const buildArgs = resolveImagePlaceholders(project, ctx.lookup, problems);
   const dependencyNeeds = config.depends_on.filter((d) => ctx.inPlan.has(d)).map(manifestJobName);

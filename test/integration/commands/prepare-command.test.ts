@@ -217,13 +217,24 @@ describe('kiln prepare: merge requests and ECR', () => {
     process.env['AWS_SECRET_ACCESS_KEY'] = 'kiln-test-secret-key';
     try {
       const out = tempDir('prepare-ecr');
+      // Kaniko projects (buildah does not push to ECR): one from its own folder, one that depends on it.
+      const ecrMono = createRepo('prepare-ecr-mono');
+      ecrMono.write({
+        'projects/lib/build-config.yaml': 'use_local_context: true\nadditional_tags: [stable]\n',
+        'projects/lib/Dockerfile': 'FROM scratch\n',
+        'projects/app/build-config.yaml': 'use_local_context: true\ndepends_on: [lib]\n',
+        'projects/app/Dockerfile': 'FROM scratch\n',
+      });
+      ecrMono.commit('projects');
       const run = await kiln(
         ['prepare', '--output', path.join(out, 'c.yml'), '--plan', path.join(out, 'plan.json')],
         ciEnv({
+          CI_COMMIT_SHA: ecrMono.sha(),
           KILN_REGISTRY: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/images',
           KILN_REPOSITORY_MODE: 'per-project',
           AWS_ENDPOINT_URL_ECR: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
         }),
+        ecrMono.dir,
       );
       expect(run.code, run.stderr).toBe(0);
       expect(created.sort()).toEqual(['images/app', 'images/cache/amd64', 'images/cache/arm64']);

@@ -2,7 +2,7 @@
 // shell of the Kaniko debug image): it must pick the role from the component input or, when that
 // is empty, from a project-level AWS_ROLE_ARN, and write the ID token where the AWS SDK reads it.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';

@@ -14,10 +14,17 @@ type Job = Record<string, unknown> & {
 };
 
 const buildArgs = [{ name: 'VERSION', value: '1.2.3' }];
-const plan = planOf([
-  project('viakaniko', { builder: 'kaniko', build_args: buildArgs, additional_tags: ['stable'] }),
-  project('viabuildah', { builder: 'buildah', build_args: buildArgs, additional_tags: ['stable'] }),
-]);
+// A plain OCI registry: buildah does not push to ECR (a plan error, tested in assemble-plan.test.ts).
+const REGISTRY = { registry: 'registry.example.com/images' };
+const plan = planOf(
+  [
+    project('viakaniko', { builder: 'kaniko', build_args: buildArgs, additional_tags: ['stable'] }),
+    project('viabuildah', { builder: 'buildah', build_args: buildArgs, additional_tags: ['stable'] }),
+  ],
+  undefined,
+  'push',
+  REGISTRY,
+);
 const doc = childPipeline(plan) as Record<string, Job>;
 
 describe('build jobs of both builders', () => {
@@ -65,7 +72,7 @@ describe('which builder a project gets', () => {
     ['kaniko', 'buildah', 'buildah'],
   ] as const)('global %s, project builder: %s → %s', (global, own, expected) => {
     const p = project('app', own ? { builder: own } : {});
-    const built = planOf([p], ['app'], 'push', { builder: global });
+    const built = planOf([p], ['app'], 'push', { ...REGISTRY, builder: global });
     const job = (childPipeline(built) as Record<string, Job>)['build:app:amd64']!;
     expect(job.image.name).toBe(built.images[expected]);
     expect(built.projects[0]!.builds.every((b) => b.builder === expected)).toBe(true);

@@ -141,6 +141,19 @@ describe('assemblePlan', () => {
     expect(error.problems[0]?.file).toBe(`projects/${projects[0]?.name}/build-config.yaml`);
   });
 
+  test('buildah with an ECR registry is refused before anything runs; Kaniko is fine', () => {
+    const ecr = { registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/images' };
+    const error = planError(() => plan([project('a', { builder: 'buildah' })], undefined, ecr));
+    expect(error.problems).toEqual([
+      expect.objectContaining({
+        file: 'projects/a/build-config.yaml',
+        field: 'builder',
+        hint: expect.stringMatching(/kaniko/),
+      }),
+    ]);
+    expect(plan([project('a')], undefined, ecr).projects).toHaveLength(1);
+  });
+
   test('an unset registry and a runner tag GitLab cannot express are settings problems', () => {
     const error = planError(() =>
       plan([project('a')], undefined, {

@@ -32,7 +32,10 @@ const PLANS: [string, () => BuildPlan][] = [
   ['hostile build args', () => planOf([hostile])],
   [
     'a local-context project with buildah',
-    () => planOf([project('app', { use_local_context: true, builder: 'buildah' })]),
+    () =>
+      planOf([project('app', { use_local_context: true, builder: 'buildah' })], undefined, 'push', {
+        registry: 'registry.example.com/images',
+      }),
   ],
   ['an empty selection', () => planOf([project('a')], [])],
   ['a merge request in plan mode', () => planOf([project('a')], ['a'], 'mr')],
