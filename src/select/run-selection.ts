@@ -139,6 +139,8 @@ export async function runSelection(input: RunSelectionInput): Promise<Selection>
 function triggerOf(flags: SelectionFlags, ci: CiEnv): Trigger {
   if (flags.trigger) return flags.trigger;
   if (ci.trigger) return ci.trigger;
+  // Outside CI, naming the projects is a manual run: say so instead of calling it a push.
+  if (!ci.pipelineSource && flags.projects !== undefined) return 'manual';
   if (ci.pipelineSource) {
     throw new KilnError(
       'SELECTION_FAILED',

@@ -96,6 +96,16 @@ describe('kiln plan --selection-only', () => {
     expect(stderr).toContain('did you mean "redis"');
   });
 
+  test('outside CI, --projects is a manual run (not reported as a push)', async () => {
+    const { r } = repo();
+    const { code, stdout } = await kiln(['plan', '--selection-only', '--projects', 'redis', '--json'], r.dir);
+    expect(code).toBe(0);
+    const selection = JSON.parse(stdout) as { trigger: string; projects: { name: string }[] };
+    expect(selection.trigger).toBe('manual');
+    // app depends_on redis, so it is rebuilt after it.
+    expect(selection.projects.map((p) => p.name)).toEqual(['redis', 'app']);
+  });
+
   test('--help documents the selection flags', async () => {
     const { code, stdout } = await kiln(['plan', '--help'], '/');
     expect(code).toBe(0);
