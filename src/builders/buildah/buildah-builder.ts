@@ -125,7 +125,7 @@ export const buildahBuilder: Builder = {
       ...cacheLines(spec),
       `${BUILDAH} build ${buildArgv(spec).join(' ')}`,
       `${BUILDAH} push ${pushArgv(spec).join(' ')}`,
-      `echo "kiln: pushed ${spec.destination.replace(/[$`"\\]/g, '')}@$(cat ${shellQuote(spec.digestFile)})"`,
+      `echo ${shellQuote(`kiln: pushed ${spec.destination}@`)}"$(cat ${shellQuote(spec.digestFile)})"`,
     ];
   },
 };

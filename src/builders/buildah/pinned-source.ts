@@ -54,14 +54,9 @@ export function pinnedSourceLines(spec: BuildJobSpec): string[] {
     `${fetch(source.sha)} || ${fetch(fallbackRef)}`,
     inSrc(['checkout', '-q', '--detach', 'FETCH_HEAD']),
     `KILN_HEAD="$(git -C "$${SOURCE_DIR_VAR}" rev-parse HEAD)"`,
-    `if [ "$KILN_HEAD" != ${expected} ]; then echo "kiln: upstream ${escapeDq(source.url)} ${escapeDq(fallbackRef)} is at $KILN_HEAD, not the pinned ${source.sha}; the ref moved since the prepare job, rerun the pipeline" >&2; exit 1; fi`,
+    `if [ "$KILN_HEAD" != ${expected} ]; then echo ${shellQuote(`kiln: upstream ${source.url} ${fallbackRef} is at `)}"$KILN_HEAD"${shellQuote(`, not the pinned ${source.sha}; the ref moved since the prepare job, rerun the pipeline`)} >&2; exit 1; fi`,
     `KILN_CONTEXT="$${SOURCE_DIR_VAR}"/${shellQuote(spec.contextPath)}`,
   ];
-}
-
-/** Text for inside double quotes: `$`, backquote, `"` and `\` are made literal. */
-function escapeDq(text: string): string {
-  return text.replace(/[$`"\\]/g, (c) => `\\${c}`);
 }
 
 function joinPath(dir: string, sub: string): string {
