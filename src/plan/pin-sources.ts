@@ -125,12 +125,15 @@ async function pinOne(project: Project, list: ListRefs, log: Logger): Promise<Pi
   if (urlIssues.length > 0) return located(project.file, 'upstream_repo', `"${url}" ${urlIssues[0]}`);
   const refIssues = refProblems(ref);
   if (refIssues.length > 0) return located(project.file, 'upstream_ref', `"${ref}" ${refIssues[0]}`);
-  // A full SHA is already a pin; listing refs cannot prove an arbitrary commit exists, and the
-  // build job fails loudly if it does not.
-  if (isFullSha(ref)) return { project: project.name, url, ref, sha: ref };
-
   const listing = await list(url, ref);
   if ('error' in listing) return unreachable(project, url, ref, listing.error, listing.tokenVariable);
+  // A full SHA is already a pin. Listing refs cannot prove an arbitrary commit exists (the build
+  // job checks it), but the listing above did prove the repository is reachable, with which
+  // credentials, here in the prepare job rather than in a build job later.
+  if (isFullSha(ref)) {
+    log.info(`kiln: ${project.name}: ${url} pinned by upstream_ref to ${ref}`);
+    return { project: project.name, url, ref, sha: ref, ...(listing.auth ? { auth: listing.auth } : {}) };
+  }
   const picked = pickRef(ref, parseLsRemote(listing.output));
   if (!picked.ok) {
     const message = `${picked.message} in ${url} (project ${project.name})`;

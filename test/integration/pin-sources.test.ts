@@ -88,6 +88,24 @@ describe('pinSources', () => {
     expect(pinned['p']?.sha).toBe(sha['one']);
   });
 
+  test('a full SHA of an unreachable repository fails in prepare, not in a build job', async () => {
+    const closed = await freePort();
+    const error = await failure(
+      pinSources({
+        projects: [
+          project('gone', {
+            upstream_repo: `git://127.0.0.1:${closed}/up.git`,
+            upstream_ref: 'f'.repeat(40),
+          }),
+        ],
+        env: {},
+        log: createMemoryLogger(),
+        attempts: 1,
+      }),
+    );
+    expect(error.problems[0]?.message).toContain(`cannot read git://127.0.0.1:${closed}/up.git`);
+  });
+
   test('every failure is reported at once, naming project, URL and ref', async () => {
     const closed = await freePort();
     const error = await failure(
