@@ -115,8 +115,10 @@ export function planProject(
   const source = sourceOf(project, upstream);
   const buildArgs = resolveImagePlaceholders(project, ctx.lookup, problems);
   const dependencyNeeds = config.depends_on.filter((d) => ctx.inPlan.has(d)).map(manifestJobName);
+  const sourceUrl = publicUrl(upstream?.url ?? pipeline.projectUrl ?? '');
   const labels: Record<string, string> = {
-    'org.opencontainers.image.source': publicUrl(upstream?.url ?? pipeline.projectUrl ?? ''),
+    // Outside CI a local-context project has no project URL: no label rather than an empty one.
+    ...(sourceUrl ? { 'org.opencontainers.image.source': sourceUrl } : {}),
     'org.opencontainers.image.revision': upstream?.sha ?? pipeline.commitSha,
     'org.opencontainers.image.created': ctx.created,
     'org.opencontainers.image.version': upstream?.ref ?? tags.default,

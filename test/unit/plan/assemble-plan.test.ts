@@ -1,9 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import type { Settings } from '../../../src/config/settings.js';
 import { KilnError } from '../../../src/errors.js';
+import { assemblePlan } from '../../../src/plan/assemble-plan.js';
 import { repositoriesToCreate } from '../../../src/plan/repositories.js';
 import type { Project, Trigger } from '../../../src/types.js';
-import { PIPELINE, planOf, project, SHA_A } from './fixtures.js';
+import { PIPELINE, planOf, project, SHA_A, selection, settings } from './fixtures.js';
 
 const REGISTRY = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/images';
 
@@ -164,6 +165,20 @@ describe('assemblePlan', () => {
     expect(error.problems.map((p) => p.field)).toEqual(
       expect.arrayContaining(['registry', 'runner_tags.linux/amd64[0]']),
     );
+  });
+
+  test('a local-context project outside CI (no project URL) gets no empty source label', () => {
+    const projects = [project('app', { use_local_context: true })];
+    const built = assemblePlan({
+      selection: selection(['app']),
+      projects,
+      settings: settings(),
+      pinned: {},
+      pipeline: { ...PIPELINE, projectUrl: undefined },
+    });
+    const labels = built.projects[0]!.builds[0]!.spec.labels;
+    expect(labels).not.toHaveProperty('org.opencontainers.image.source');
+    expect(labels['org.opencontainers.image.revision']).toBe(PIPELINE.commitSha);
   });
 
   test('an empty selection is a valid, empty plan', () => {
