@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 
 const benches = [
+  ['node', ['bench/startup.mjs']],
   ['node', ['bench/validate.mjs']],
   ['node', ['bench/selection.mjs']],
   ['node', ['bench/run-ts.mjs', 'bench/plan-render-bench.ts']],
