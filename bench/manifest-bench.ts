@@ -207,8 +207,8 @@ async function main() {
     "cache) costs about as much as all of buildah's invocations together. kiln makes a few more requests",
     'than buildah because it reads every tag before moving it (floating tags never move backwards) and',
     "reads each tag back after the PUT (one more now and then: distribution's filesystem driver answers a",
-    'read-back racing a sibling tag PUT with a 500, which kiln retries). A smaller per-command bundle',
-    '(esbuild code splitting + minify: `kiln manifest --help` 180 → 105 ms in a trial) is the next step.',
+    'read-back racing a sibling tag PUT with a 500, which kiln retries). A code-split bundle would start',
+    "faster, but Node's own start alone is over a third of buildah's run (see \"Start-up\" below).",
     '',
   ].join('\n');
   console.log(section);

@@ -2,7 +2,7 @@
 // must do — start node, read every build-config.yaml and parse its YAML — and kiln's start-up on
 // this repository against a bare `node -e ''`. Both sides are real processes, run alternately so
 // the ratio holds on a noisy machine. Writes its section of docs/benchmarks.md.
-// Most of the start-up ratio is parsing the 3.4 MB single-file bundle (AWS SDK included), not validation.
+// Most of the start-up ratio is compiling the single-file bundle (AWS SDK included), not validation.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
