@@ -208,7 +208,7 @@ async function main() {
     'than buildah because it reads every tag before moving it (floating tags never move backwards) and',
     "reads each tag back after the PUT (one more now and then: distribution's filesystem driver answers a",
     'read-back racing a sibling tag PUT with a 500, which kiln retries). A code-split bundle would start',
-    "faster, but Node's own start alone is over a third of buildah's run (see \"Start-up\" below).",
+    'faster, but Node\'s own start alone is over a third of buildah\'s run (see "Start-up" below).',
     '',
   ].join('\n');
   console.log(section);
