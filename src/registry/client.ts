@@ -69,6 +69,11 @@ interface Call {
   ok?: number[];
 }
 
+/** The media type of a response, without parameters (`…+json; charset=utf-8` → `…+json`). */
+function mediaTypeHeader(response: Response): string {
+  return (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
+}
+
 export function createRegistryClient(options: RegistryClientOptions): RegistryClient {
   const doFetch = options.fetch ?? fetch;
   const base = `${options.insecure ? 'http' : 'https'}://${options.host}/v2/`;
@@ -168,8 +173,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
           `registry ${options.host}, repository ${repository}, reference ${reference}: the manifest received hashes to ${digest}`,
         );
       }
-      const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
-      return { mediaType: mediaType || mediaTypeOf(body), digest, bytes: body };
+      return { mediaType: mediaTypeHeader(response) || mediaTypeOf(body), digest, bytes: body };
     },
     async headManifest(repository, reference) {
       const { response } = await call({
@@ -190,7 +194,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
         );
       }
       return {
-        mediaType: (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '',
+        mediaType: mediaTypeHeader(response),
         digest,
         size: Number(response.headers.get('content-length') ?? 0),
       };
