@@ -2,8 +2,9 @@
 // so the base of a push of many commits may be missing. Deepen step by step, within a bound, and
 // say what was done; as a last resort fetch the commit itself (a force-pushed-away base is no
 // longer reachable from any branch, so deepening never finds it).
+import { deepenUntil } from './deepen.js';
 import { isShallow, resolveCommit } from './revisions.js';
-import { type GitOptions, tryGit } from './run-git.js';
+import { type GitOptions, maskText, tryGit } from './run-git.js';
 
 export interface EnsureCommitResult {
   present: boolean;
@@ -36,21 +37,7 @@ export async function ensureCommitPresent(options: EnsureCommitOptions): Promise
     }
     return result.present;
   };
-  if (await found()) return result;
-
-  let step = options.firstStep ?? 50;
-  while (result.deepenedBy < options.maxDeepen && (await isShallow(options))) {
-    const n = Math.min(step, options.maxDeepen - result.deepenedBy);
-    const fetch = await tryGit(['fetch', '--quiet', '--no-tags', `--deepen=${n}`, remote], options);
-    if (fetch.exitCode !== 0) {
-      result.steps.push(`git fetch --deepen=${n} ${remote} failed: ${mask(options, fetch.stderr.trim())}`);
-      break;
-    }
-    result.deepenedBy += n;
-    result.steps.push(`deepened the clone by ${n} commits (${result.deepenedBy} in total)`);
-    if (await found()) return result;
-    step *= 2;
-  }
+  if (await deepenUntil({ ...options, remote }, result, found)) return result;
 
   // Only a full SHA can be fetched by name from a server (uploadpack.allowAnySHA1InWant / protocol v2).
   if (/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(options.rev)) {
@@ -61,13 +48,9 @@ export async function ensureCommitPresent(options: EnsureCommitOptions): Promise
     result.steps.push(
       fetch.exitCode === 0
         ? `fetched ${options.rev} from ${remote} directly`
-        : `fetching ${options.rev} from ${remote} directly failed: ${mask(options, fetch.stderr.trim())}`,
+        : `fetching ${options.rev} from ${remote} directly failed: ${maskText(options, fetch.stderr.trim())}`,
     );
     if (await found()) return result;
   }
   return result;
-}
-
-function mask(options: GitOptions, text: string): string {
-  return options.mask ? options.mask(text) : text;
 }

@@ -1,8 +1,9 @@
 // Fetches a branch into refs/remotes/<remote>/<branch> (GitLab's clone fetches only the pipeline's
 // own ref) and finds a merge base with it, deepening a shallow clone step by step within a bound.
 import { KilnError } from '../errors.js';
+import { deepenUntil } from './deepen.js';
 import { isShallow, mergeBase, resolveCommit } from './revisions.js';
-import { type GitOptions, tryGit } from './run-git.js';
+import { type GitOptions, maskText, tryGit } from './run-git.js';
 
 export interface MergeBaseWithBranchResult {
   sha?: string;
@@ -35,7 +36,7 @@ export async function mergeBaseWithBranch(
   if (fetch.exitCode === 0) result.steps.push(`fetched ${options.branch} from ${remote}`);
   else
     result.steps.push(
-      `fetching ${options.branch} from ${remote} failed: ${mask(options, fetch.stderr.trim())}`,
+      `fetching ${options.branch} from ${remote} failed: ${maskText(options, fetch.stderr.trim())}`,
     );
 
   const target =
@@ -43,28 +44,9 @@ export async function mergeBaseWithBranch(
     (await resolveCommit({ ...options, rev: `refs/heads/${options.branch}` }));
   if (!target) return result;
 
-  let step = 50;
-  for (;;) {
-    const base = await mergeBase({ ...options, a: target, b: options.head });
-    if (base) {
-      result.sha = base;
-      return result;
-    }
-    if (result.deepenedBy >= options.maxDeepen || !(await isShallow(options))) return result;
-    const n = Math.min(step, options.maxDeepen - result.deepenedBy);
-    const deepen = await tryGit(['fetch', '--quiet', '--no-tags', `--deepen=${n}`, remote, refspec], options);
-    if (deepen.exitCode !== 0) {
-      result.steps.push(`git fetch --deepen=${n} failed: ${mask(options, deepen.stderr.trim())}`);
-      return result;
-    }
-    result.deepenedBy += n;
-    result.steps.push(
-      `deepened the clone by ${n} commits (${result.deepenedBy} in total) to find the merge base`,
-    );
-    step *= 2;
-  }
-}
-
-function mask(options: GitOptions, text: string): string {
-  return options.mask ? options.mask(text) : text;
+  await deepenUntil({ ...options, remote, refspec, purpose: 'to find the merge base' }, result, async () => {
+    result.sha = await mergeBase({ ...options, a: target, b: options.head });
+    return result.sha !== undefined;
+  });
+  return result;
 }

@@ -21,10 +21,6 @@ export async function resolveCommit(options: GitOptions & { rev: string }): Prom
   return result.exitCode === 0 ? result.stdout.trim() : undefined;
 }
 
-export async function commitExists(options: GitOptions & { rev: string }): Promise<boolean> {
-  return (await resolveCommit(options)) !== undefined;
-}
-
 /** True when `ancestor` is reachable from `descendant` (a commit is its own ancestor). */
 export async function isAncestor(
   options: GitOptions & { ancestor: string; descendant: string },
@@ -63,9 +59,4 @@ export async function showFile(
 
 export async function isShallow(options: GitOptions): Promise<boolean> {
   return (await runGit(['rev-parse', '--is-shallow-repository'], options)).trim() === 'true';
-}
-
-/** Whether HEAD has a parent (false on the very first commit). */
-export async function hasParent(options: GitOptions & { rev: string }): Promise<boolean> {
-  return (await resolveCommit({ ...options, rev: `${options.rev}^` })) !== undefined;
 }

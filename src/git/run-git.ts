@@ -47,16 +47,24 @@ export async function tryGit(args: string[], options: GitOptions): Promise<GitRe
   });
 }
 
+/** Masks secrets (a token in a remote URL) in git's output, when the caller gave a mask. */
+export function maskText(options: GitOptions, text: string): string {
+  return options.mask ? options.mask(text) : text;
+}
+
 /** Runs git and returns stdout; a non-zero exit throws GIT_FAILED naming the command. */
 export async function runGit(args: string[], options: GitOptions & { hint?: string }): Promise<string> {
   const result = await tryGit(args, options);
   if (result.exitCode !== 0) {
-    const mask = options.mask ?? ((text: string) => text);
-    const stderr = mask(result.stderr.trim());
-    throw new KilnError('GIT_FAILED', mask(`git ${args.join(' ')} failed (exit ${result.exitCode})`), {
-      cause: new Error(stderr || 'no output'),
-      hint: options.hint ?? `run the command yourself in ${options.cwd} to see why`,
-    });
+    const stderr = maskText(options, result.stderr.trim());
+    throw new KilnError(
+      'GIT_FAILED',
+      maskText(options, `git ${args.join(' ')} failed (exit ${result.exitCode})`),
+      {
+        cause: new Error(stderr || 'no output'),
+        hint: options.hint ?? `run the command yourself in ${options.cwd} to see why`,
+      },
+    );
   }
   return result.stdout;
 }
