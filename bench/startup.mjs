@@ -10,6 +10,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { cliBuildOptions } from '../scripts/build-options.mjs';
 import { writeBenchmarkSection } from './benchmarks-doc.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -17,23 +18,14 @@ const KILN = path.join(ROOT, 'dist/kiln.js');
 if (!existsSync(KILN)) throw new Error('dist/kiln.js is missing: run npm run build first');
 const ROUNDS = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 21;
 
-// The split trial: same entry and options as scripts/build.mjs, but chunks instead of one file.
+// The split trial: the options of scripts/build.mjs (scripts/build-options.mjs), but chunks
+// instead of one file.
 const cache = path.join(ROOT, 'node_modules/.cache');
 const splitDir = mkdtempSync(path.join(cache, 'kiln-split-'));
 await build({
-  entryPoints: { kiln: path.join(ROOT, 'src/cli.ts') },
+  ...cliBuildOptions({ version: '0.0.0-split', shebang: false }),
   outdir: splitDir,
-  bundle: true,
   splitting: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  minify: true,
-  keepNames: true,
-  define: { KILN_VERSION: '"0.0.0-split"' },
-  banner: {
-    js: "import { createRequire as __kilnCreateRequire } from 'node:module';\nconst require = __kilnCreateRequire(import.meta.url);",
-  },
   logLevel: 'error',
 });
 const SPLIT = path.join(splitDir, 'kiln.js');
