@@ -3,7 +3,7 @@
 // request — the nasty case for PUTs), 503s and 429s with Retry-After. Also counts requests, which
 // the benchmark reports. Host headers pass through so the registry's Location URLs name the proxy.
 import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocal } from './net.js';
 
 export type Fault = 'reset-before' | 'reset-after' | '503' | '429';
 
@@ -134,18 +134,14 @@ export async function startFaultProxy(options: {
       );
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const { host, url, stop } = await listenLocal(server);
   return {
-    host: `127.0.0.1:${port}`,
-    url: `http://127.0.0.1:${port}`,
+    host,
+    url,
     stats,
     resetStats() {
       Object.assign(stats, fresh());
     },
-    async stop() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
+    stop,
   };
 }

@@ -1,7 +1,7 @@
 // A real `git daemon` on 127.0.0.1 serving every repository under `baseDir` (git://127.0.0.1:PORT/<path>).
 // Tests of pinned sources and the end-to-end pipeline clone and ls-remote against it.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './net.js';
 import { requireTool } from './tools.js';
 
 export interface GitDaemon {
@@ -9,19 +9,6 @@ export interface GitDaemon {
   url: string;
   port: number;
   stop(): Promise<void>;
-}
-
-/** A port that was free a moment ago (git daemon cannot report the port it picked for --port=0). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function launch(baseDir: string, port: number): Promise<ChildProcess> {

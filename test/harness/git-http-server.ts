@@ -2,7 +2,7 @@
 // Stands in for a private GitLab/GitHub upstream in tests of token handling.
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocal } from './net.js';
 
 export interface GitHttpServer {
   url: string;
@@ -63,11 +63,6 @@ export async function startGitHttpServer(options: {
     }
     serveCgi(req, res, options.projectRoot);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    authorizations,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  const { url, stop } = await listenLocal(server);
+  return { url, authorizations, stop };
 }

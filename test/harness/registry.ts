@@ -7,11 +7,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from './git-daemon.js';
+import { freePort } from './net.js';
 import { requireTool } from './tools.js';
-
-// One free-port helper for every harness (git daemon, registry); re-exported for registry users.
-export { freePort };
 
 const run = promisify(execFile);
 

@@ -5,7 +5,7 @@
 // https://distribution.github.io/distribution/spec/auth/token/
 import { randomBytes } from 'node:crypto';
 import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocal } from './net.js';
 
 export interface TokenAuthProxy {
   host: string;
@@ -73,17 +73,14 @@ export async function startTokenAuthProxy(options: {
     upstream.on('error', () => req.socket.destroy());
     req.pipe(upstream);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  self = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { host, stop } = await listenLocal(server);
+  self = host;
   return {
-    host: self,
+    host,
     issued,
     expireTokens() {
       tokens.clear();
     },
-    async stop() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
+    stop,
   };
 }

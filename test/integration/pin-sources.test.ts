@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { KilnError } from '../../src/errors.js';
 import { createMemoryLogger } from '../../src/log.js';
 import { pinSources } from '../../src/plan/pin-sources.js';
-import { freePort, type GitDaemon, startGitDaemon } from '../harness/git-daemon.js';
+import { type GitDaemon, startGitDaemon } from '../harness/git-daemon.js';
 import { type GitHttpServer, startGitHttpServer } from '../harness/git-http-server.js';
+import { freePort } from '../harness/net.js';
 import { project } from '../unit/plan/fixtures.js';
 
 const TOKEN = 'glpat-s3cr3t-upstream-token';

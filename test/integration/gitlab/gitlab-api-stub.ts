@@ -3,6 +3,7 @@
 // a JSON array of pipelines, newest first for order_by=id&sort=desc, with the offset-pagination
 // headers, 401 {"message":"401 Unauthorized"} without a valid PRIVATE-TOKEN.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { listenLocal } from '../../harness/net.js';
 
 export interface StubPipeline {
   id: number;
@@ -76,12 +77,6 @@ export async function startGitlabStub(options: {
       },
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    stop: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  const { url, stop } = await listenLocal(server);
+  return { url, requests, stop };
 }

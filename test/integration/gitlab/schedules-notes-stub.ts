@@ -7,6 +7,7 @@
 //     (https://docs.gitlab.com/api/notes/#merge-requests)
 // `:id` is the numeric id or the URL-encoded path; 401 {"message":"401 Unauthorized"} without the token.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { listenLocal } from '../../harness/net.js';
 
 export interface StubSchedule {
   id: number;
@@ -141,16 +142,8 @@ export async function startSchedulesNotesStub(options: {
     }
     return json(404, { error: '404 Not Found' });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    schedules,
-    notes,
-    requests,
-    stop: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  const { url, stop } = await listenLocal(server);
+  return { url, schedules, notes, requests, stop };
 }
 
 function fullRef(ref: string): string {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createMemoryLogger } from '../../../src/log.js';
 import { createRegistryClient, sha256Digest } from '../../../src/registry/client.js';
 import { OCI_INDEX } from '../../../src/registry/media-types.js';
-import { freePort } from '../../harness/registry.js';
+import { freePort } from '../../harness/net.js';
 
 const blob = Buffer.from('{"architecture":"arm64","os":"linux"}');
 const blobDigest = sha256Digest(blob);
