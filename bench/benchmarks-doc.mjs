@@ -22,3 +22,9 @@ export function writeBenchmarkSection(heading, section, root = REPO_ROOT) {
   }
   writeFileSync(doc, updated);
 }
+
+/** The median of `values` (the upper middle one for an even count), without sorting `values` itself. */
+export function median(values) {
+  if (values.length === 0) throw new Error('median of no values');
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+}

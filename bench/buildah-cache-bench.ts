@@ -16,7 +16,7 @@ import { ensureArm64Emulation } from '../test/harness/binfmt.js';
 import { type GitDaemon, startGitDaemon } from '../test/harness/git-daemon.js';
 import { createRepo } from '../test/harness/git-repo.js';
 import { startRegistry } from '../test/harness/registry.js';
-import { writeBenchmarkSection } from './benchmarks-doc.mjs';
+import { median, writeBenchmarkSection } from './benchmarks-doc.mjs';
 
 declare const KILN_BENCH_ROOT: string;
 const run = promisify(execFile);
@@ -37,8 +37,6 @@ function dockerfile(withArg: boolean): string {
   lines.push('COPY app.txt /app.txt', '');
   return lines.join('\n');
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function writeSection(section: string): Promise<void> {
   writeBenchmarkSection('## buildah build job', section, KILN_BENCH_ROOT);

@@ -14,6 +14,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { median } from './benchmarks-doc.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -111,8 +112,6 @@ const FORMS = {
   'tag-d1': (url, dir) =>
     git(['clone', '-q', '--no-checkout', '--depth', '1', '--single-branch', '--branch', 'v1', url, dir]),
 };
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const upstream = path.join(base, 'up.git');
 const t0 = performance.now();

@@ -8,6 +8,7 @@ import type { PinnedSource } from '../src/plan/types.js';
 import { checkPipelineLimits } from '../src/render/pipeline-limits.js';
 import { childPipeline, renderChildPipeline } from '../src/render/render-child-pipeline.js';
 import type { Project, Selection } from '../src/types.js';
+import { median } from './benchmarks-doc.mjs';
 
 const PROJECTS = Number(process.argv[process.argv.indexOf('--projects') + 1]) || 1000;
 const ROUNDS = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 7;
@@ -62,7 +63,6 @@ const pinned: Record<string, PinnedSource> = Object.fromEntries(
 const settings = { ...DEFAULT_SETTINGS, registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/images' };
 const pipeline = { created: new Date('2026-11-23T10:00:00Z'), commitSha: 'f'.repeat(40), pipelineId: '1' };
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const time = (fn: () => unknown) => {
   const start = performance.now();
   fn();

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { writeBenchmarkSection } from './benchmarks-doc.mjs';
+import { median, writeBenchmarkSection } from './benchmarks-doc.mjs';
 import { benchRepo, LAYOUT } from './selection-repo.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
@@ -54,7 +54,6 @@ for (let i = 0; i < ROUNDS; i++) {
   samples.startup.push(startup());
   samples.validate.push(validateAll());
 }
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const m = {
   floor: median(samples.floor),
   kiln: median(samples.kiln),

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { cliBuildOptions } from '../scripts/build-options.mjs';
-import { writeBenchmarkSection } from './benchmarks-doc.mjs';
+import { median, writeBenchmarkSection } from './benchmarks-doc.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const KILN = path.join(ROOT, 'dist/kiln.js');
@@ -36,7 +36,6 @@ function timed(args) {
   if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}`);
   return performance.now() - start;
 }
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const runs = { floor: [], bundle: [], split: [] };
 try {

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeBenchmarkSection } from './benchmarks-doc.mjs';
+import { median, writeBenchmarkSection } from './benchmarks-doc.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'dist/kiln.js');
@@ -45,7 +45,6 @@ function time(args, cwd = ROOT) {
   execFileSync('node', args, { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const samples = { parseOnly: [], validate: [], bare: [], startup: [] };
 for (let round = 0; round < ROUNDS; round++) {
