@@ -31,12 +31,22 @@ function aptInstall(pkg: string): void {
   }
 }
 
+/** Tools already found on PATH in this process: asked for again, they need no `sh`. */
+const found = new Set<string>();
+
 /** Ensures `bin` is available, installing Debian package `pkg` when running as root. Throws otherwise. */
 export function requireTool(bin: string, pkg: string): void {
-  if (onPath(bin)) return;
+  if (found.has(bin)) return;
+  if (onPath(bin)) {
+    found.add(bin);
+    return;
+  }
   if (process.getuid?.() === 0) {
     aptInstall(pkg);
-    if (onPath(bin)) return;
+    if (onPath(bin)) {
+      found.add(bin);
+      return;
+    }
   }
   throw new Error(`this test needs "${bin}" (Debian package ${pkg}); run .ci/run or apt-get install ${pkg}`);
 }
