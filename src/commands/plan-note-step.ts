@@ -5,8 +5,8 @@ import { parseCiEnv } from '../ci/ci-env.js';
 import type { Settings } from '../config/settings.js';
 import type { Context } from '../context.js';
 import { formatProblem, KilnError } from '../errors.js';
-import { createGitlabClient, gitlabHost, gitlabToken } from '../gitlab/client.js';
-import { type PostPlanNoteResult, planNoteBody, postPlanNote } from '../gitlab/mr-note.js';
+import { gitlabHost, gitlabToken } from '../gitlab/host.js';
+import type { PostPlanNoteResult } from '../gitlab/mr-note.js';
 
 export interface PlanNoteStepInput {
   ctx: Context;
@@ -28,6 +28,11 @@ export async function postPlanNoteStep(input: PlanNoteStepInput): Promise<PostPl
     return undefined;
   }
   ctx.log.addSecret(token);
+  // Loaded only when a note is posted: gitbeaker is a large part of the bundle's start-up.
+  const [{ createGitlabClient }, { planNoteBody, postPlanNote }] = await Promise.all([
+    import('../gitlab/client.js'),
+    import('../gitlab/mr-note.js'),
+  ]);
   try {
     const result = await postPlanNote({
       api: createGitlabClient({ host, token }),

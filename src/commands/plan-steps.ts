@@ -84,7 +84,7 @@ export async function planPipeline(input: {
     awsRoleArnSet: Boolean(ctx.env['AWS_ROLE_ARN']),
   });
   const pipeline = childPipeline(plan);
-  const yaml = renderChildPipeline(plan);
+  const yaml = renderChildPipeline(plan, pipeline);
   checkPipelineLimits(pipeline, yaml, pipelineLimits(ctx.env));
   return { plan, pipeline, yaml };
 }

@@ -5,11 +5,9 @@ import path from 'node:path';
 import type { Context } from '../context.js';
 import { KilnError } from '../errors.js';
 import { formatPlan } from '../plan/format-plan.js';
-import { isEcrRegistry, repositoriesToCreate } from '../plan/repositories.js';
+import { isEcrRegistry, registryHost, repositoriesToCreate } from '../plan/repositories.js';
 import type { BuildPlan } from '../plan/types.js';
-import { ecrEndpointFromEnv } from '../registry/ecr/ecr-client.js';
 import { parseEcrHost } from '../registry/ecr/ecr-host.js';
-import { ensureRepositories } from '../registry/ecr/ensure-repositories.js';
 import { type Command, parseFlags } from './command.js';
 import { planSelection } from './plan.js';
 import { postPlanNoteStep } from './plan-note-step.js';
@@ -55,12 +53,17 @@ async function ensureEcr(plan: BuildPlan, ctx: Context, region: string): Promise
   if (!plan.push || plan.projects.length === 0) return;
   const repositories = repositoriesToCreate(plan).filter(isEcrRegistry);
   if (repositories.length === 0) return;
-  const host = repositories[0]?.split('/')[0] ?? '';
+  const ecr = parseEcrHost(registryHost(repositories[0] ?? ''));
+  // Loaded only for ECR registries: the AWS SDK is most of the bundle's start-up.
+  const [{ ecrEndpointFromEnv }, { ensureRepositories }] = await Promise.all([
+    import('../registry/ecr/ecr-client.js'),
+    import('../registry/ecr/ensure-repositories.js'),
+  ]);
   const endpoint = ecrEndpointFromEnv(ctx.env);
   const result = await ensureRepositories({
     repositories,
-    region: region || parseEcrHost(host)?.region || '',
-    registryId: parseEcrHost(host)?.registryId ?? '',
+    region: region || ecr?.region || '',
+    registryId: ecr?.registryId ?? '',
     ...(endpoint ? { endpoint } : {}),
     log: ctx.log,
   });

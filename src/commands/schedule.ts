@@ -4,7 +4,8 @@ import path from 'node:path';
 import { parseCiEnv } from '../ci/ci-env.js';
 import { loadSettings } from '../config/settings.js';
 import { KilnError, usageError } from '../errors.js';
-import { createGitlabClient, gitlabHost, gitlabToken } from '../gitlab/client.js';
+import { createGitlabClient } from '../gitlab/client.js';
+import { gitlabHost, gitlabToken, serverFromApiUrl } from '../gitlab/host.js';
 import { ensureSchedule, isCronExpression, type ScheduleSpec } from '../gitlab/schedules.js';
 import { type Command, parseFlags } from './command.js';
 
@@ -115,5 +116,5 @@ function serverUrl(value: string): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw usageError(`--gitlab-url must be http(s), not ${url.protocol}`);
   }
-  return `${url.origin}${url.pathname}`.replace(/\/+$/, '').replace(/\/api\/v4$/, '');
+  return serverFromApiUrl(`${url.origin}${url.pathname}`);
 }

@@ -11,7 +11,7 @@ import type { Context } from '../context.js';
 import { KilnError, throwIfProblems } from '../errors.js';
 import { changedFiles } from '../git/changed-files.js';
 import { resolveCommit, showFile } from '../git/revisions.js';
-import { gitlabHost, gitlabToken } from '../gitlab/client.js';
+import { gitlabHost, gitlabToken } from '../gitlab/host.js';
 import type { FileChange, SelectableProject, Selection, Trigger } from '../types.js';
 import { parseProjectList } from './project-list.js';
 import { resolveBase } from './resolve-base.js';

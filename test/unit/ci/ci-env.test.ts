@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { parseCiEnv } from '../../../src/ci/ci-env.js';
 import { KilnError } from '../../../src/errors.js';
-import { gitlabHost } from '../../../src/gitlab/client.js';
+import { gitlabHost } from '../../../src/gitlab/host.js';
 
 const fixture = (name: string): Record<string, string> =>
   JSON.parse(readFileSync(new URL(`../../fixtures/ci-env/${name}.json`, import.meta.url), 'utf8'));
