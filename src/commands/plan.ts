@@ -1,16 +1,17 @@
 // kiln plan: what would be built and why. No side effects beyond --output.
 // planSelection() returns the data; printSelection() prints it, so the planner can extend both.
-import { mkdir, writeFile } from 'node:fs/promises';
+
 import path from 'node:path';
 import { type CiEnv, parseCiEnv } from '../ci/ci-env.js';
 import { loadSettings, type Settings } from '../config/settings.js';
 import type { Context } from '../context.js';
-import { KilnError, usageError } from '../errors.js';
+import { usageError } from '../errors.js';
 import { formatSelectionTable, selectionJson } from '../select/format-selection.js';
 import { runSelection } from '../select/run-selection.js';
 import { readProjects, scanProjects } from '../select/scan-projects.js';
 import type { Project, Selection, Trigger } from '../types.js';
 import { type Command, parseFlags } from './command.js';
+import { writeOutputFile } from './write-output.js';
 
 export const PLAN_FLAGS = {
   root: { type: 'string' },
@@ -83,13 +84,10 @@ export async function planSelection(
 
 /** Writes --output (the child pipeline, or the selection JSON with --selection-only). */
 async function writeOutput(output: string, text: string, ctx: Context): Promise<void> {
-  const file = path.resolve(ctx.cwd, output);
-  try {
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, text);
-  } catch (error) {
-    throw new KilnError('USAGE', `cannot write ${output}`, { cause: error, hint: 'check the --output path' });
-  }
+  await writeOutputFile(path.resolve(ctx.cwd, output), text, {
+    message: `cannot write ${output}`,
+    hint: 'check the --output path',
+  });
 }
 
 /** Table (or JSON with --json) on stdout, notes on stderr; --output writes the JSON document. */

@@ -1,9 +1,8 @@
 // kiln prepare: the CI entry. CI_* → settings → projects → selection → pinned sources → plan →
 // child pipeline; creates missing ECR repositories; writes the child pipeline and plan.json.
-import { mkdir, writeFile } from 'node:fs/promises';
+
 import path from 'node:path';
 import type { Context } from '../context.js';
-import { KilnError } from '../errors.js';
 import { formatPlan } from '../plan/format-plan.js';
 import { isEcrRegistry, registryHost, repositoriesToCreate } from '../plan/repositories.js';
 import type { BuildPlan } from '../plan/types.js';
@@ -12,6 +11,7 @@ import { type Command, parseFlags } from './command.js';
 import { planSelection } from './plan.js';
 import { postPlanNoteStep } from './plan-note-step.js';
 import { planPipeline } from './plan-steps.js';
+import { writeOutputFile } from './write-output.js';
 
 export const CHILD_PIPELINE_FILE = 'kiln-child-pipeline.yml';
 export const PLAN_FILE = 'plan.json';
@@ -37,15 +37,10 @@ Merge-request pipelines with merge_requests: plan validate and plan only: the ch
 single job that prints the plan and pushes nothing, and the component does not trigger it.`;
 
 async function write(file: string, text: string, what: string): Promise<void> {
-  try {
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, text);
-  } catch (error) {
-    throw new KilnError('USAGE', `cannot write the ${what} to ${file}`, {
-      cause: error,
-      hint: 'check the path',
-    });
-  }
+  await writeOutputFile(file, text, {
+    message: `cannot write the ${what} to ${file}`,
+    hint: 'check the path',
+  });
 }
 
 /** ECR refuses pushes to missing repositories: create the image and cache repositories first. */
