@@ -10,10 +10,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { resolveSettings } from '../../src/config/settings.js';
 import { REPO_ROOT, TEMPLATE_PATH } from '../harness/component-template.js';
+import { GITLAB_CI_LOCAL } from '../harness/gitlab-ci-local.js';
 import { gitlabCiTextErrors } from '../harness/gitlab-ci-schema.js';
 import { requireTool } from '../harness/tools.js';
 
-const GCL = path.join(REPO_ROOT, 'node_modules/.bin/gitlab-ci-local');
 const EXAMPLE = path.join(REPO_ROOT, 'examples/consumer');
 const SAME_COMMIT = '$CI_SERVER_FQDN/$CI_PROJECT_PATH/build@$CI_COMMIT_SHA';
 
@@ -71,7 +71,7 @@ function runPipeline(repo: string, extraArgs: string[] = []): Run {
     STUB_RECORD: record,
     NO_COLOR: '1',
   };
-  const result = spawnSync(GCL, ['--force-shell-executor', '--no-color', ...extraArgs], {
+  const result = spawnSync(GITLAB_CI_LOCAL, ['--force-shell-executor', '--no-color', ...extraArgs], {
     cwd: repo,
     env,
     encoding: 'utf8',

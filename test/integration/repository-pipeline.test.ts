@@ -8,12 +8,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { REPO_ROOT } from '../harness/component-template.js';
+import { GITLAB_CI_LOCAL } from '../harness/gitlab-ci-local.js';
 import { gitlabCiTextErrors } from '../harness/gitlab-ci-schema.js';
 import { requireTool } from '../harness/tools.js';
 
 const ciText = readFileSync(path.join(REPO_ROOT, '.gitlab-ci.yml'), 'utf8');
 const ci = parse(ciText) as Record<string, Record<string, unknown>>;
-const GCL = path.join(REPO_ROOT, 'node_modules/.bin/gitlab-ci-local');
 let copy: string;
 
 beforeAll(() => {
@@ -33,7 +33,7 @@ beforeAll(() => {
 afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
 function listJobs(extra: string[] = []): string {
-  const result = spawnSync(GCL, ['--list', '--no-color', ...extra], {
+  const result = spawnSync(GITLAB_CI_LOCAL, ['--list', '--no-color', ...extra], {
     cwd: copy,
     env: { PATH: process.env['PATH'] ?? '', HOME: copy },
     encoding: 'utf8',
