@@ -2,6 +2,7 @@
 // downstream reads this object, never process.env. Variables reference:
 // https://docs.gitlab.com/ci/variables/predefined_variables/
 import { z } from 'zod';
+import { FULL_SHA } from '../config/git-url.js';
 import type { Env } from '../context.js';
 import { KilnError, type Problem } from '../errors.js';
 import type { Trigger } from '../types.js';
@@ -83,9 +84,7 @@ export interface CiEnv {
 }
 
 // GitLab supports SHA-1 and (experimentally) SHA-256 repositories.
-const sha = z
-  .string()
-  .regex(/^([0-9a-f]{40}|[0-9a-f]{64})$/, 'is not a full commit SHA (40 or 64 hex digits)');
+const sha = z.string().regex(FULL_SHA, 'is not a full commit SHA (40 or 64 hex digits)');
 const shortSha = z.string().regex(/^[0-9a-f]{4,64}$/, 'is not a short commit SHA');
 const id = z.string().regex(/^\d+$/, 'is not a numeric id');
 const url = z.string().regex(/^https?:\/\/[^\s]+$/, 'is not an http(s) URL');

@@ -88,7 +88,8 @@ function checkScpLike(url: string): Finding | undefined {
   return undefined;
 }
 
-const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+/** A full commit SHA: 40 hex digits (SHA-1) or 64 (SHA-256 repositories). */
+export const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 // git check-ref-format: no control characters, space, ~ ^ : ? * [ \ anywhere.
 const REF_FORBIDDEN = /[\u0000-\u0020\u007f~^:?*[\\]/;
 

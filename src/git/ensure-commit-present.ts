@@ -2,6 +2,7 @@
 // so the base of a push of many commits may be missing. Deepen step by step, within a bound, and
 // say what was done; as a last resort fetch the commit itself (a force-pushed-away base is no
 // longer reachable from any branch, so deepening never finds it).
+import { isFullCommitSha } from '../config/git-url.js';
 import { deepenUntil } from './deepen.js';
 import { isShallow, resolveCommit } from './revisions.js';
 import { type GitOptions, maskText, tryGit } from './run-git.js';
@@ -40,7 +41,7 @@ export async function ensureCommitPresent(options: EnsureCommitOptions): Promise
   if (await deepenUntil({ ...options, remote }, result, found)) return result;
 
   // Only a full SHA can be fetched by name from a server (uploadpack.allowAnySHA1InWant / protocol v2).
-  if (/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(options.rev)) {
+  if (isFullCommitSha(options.rev)) {
     const shallow = await isShallow(options);
     const args = ['fetch', '--quiet', '--no-tags', ...(shallow ? ['--depth=1'] : []), remote, options.rev];
     const fetch = await tryGit(args, options);

@@ -4,6 +4,7 @@
 // https://docs.gitlab.com/api/pipelines/#list-project-pipelines
 // Only `source=push` pipelines count: a scheduled or manual pipeline on the branch built a list of
 // projects, not the branch's changes, so its success says nothing about what the branch contains.
+import { isFullCommitSha } from '../config/git-url.js';
 import { KilnError } from '../errors.js';
 import { createGitlabClient, type GitlabClientOptions } from './client.js';
 
@@ -50,7 +51,7 @@ export async function lastSuccessfulPipeline(
   }
   const latest = pipelines[0];
   if (!latest) return undefined;
-  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(latest.sha)) {
+  if (!isFullCommitSha(latest.sha)) {
     throw new KilnError(
       'GITLAB_API_FAILED',
       `pipeline ${latest.id} has no valid commit SHA ("${latest.sha}")`,

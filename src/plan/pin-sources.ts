@@ -3,18 +3,12 @@
 // then builds that SHA. Tokens reach git through GIT_CONFIG_* environment variables only.
 import { execa } from 'execa';
 import pLimit from 'p-limit';
+import { isFullCommitSha } from '../config/git-url.js';
 import type { Env } from '../context.js';
 import { KilnError, type Problem } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Project } from '../types.js';
-import {
-  isFullSha,
-  located,
-  parseLsRemote,
-  pickRef,
-  refProblems,
-  upstreamUrlProblems,
-} from './resolve-ref.js';
+import { located, parseLsRemote, pickRef, refProblems, upstreamUrlProblems } from './resolve-ref.js';
 import type { PinnedSource } from './types.js';
 
 export interface PinSourcesOptions {
@@ -130,7 +124,7 @@ async function pinOne(project: Project, list: ListRefs, log: Logger): Promise<Pi
   // A full SHA is already a pin. Listing refs cannot prove an arbitrary commit exists (the build
   // job checks it), but the listing above did prove the repository is reachable, with which
   // credentials, here in the prepare job rather than in a build job later.
-  if (isFullSha(ref)) {
+  if (isFullCommitSha(ref)) {
     log.info(`kiln: ${project.name}: ${url} pinned by upstream_ref to ${ref}`);
     return { project: project.name, url, ref, sha: ref, ...(listing.auth ? { auth: listing.auth } : {}) };
   }

@@ -1,12 +1,7 @@
 // Pure rules for pinning: which upstream URLs and refs kiln accepts, and which line of
 // `git ls-remote` output a ref means.
+import { FULL_SHA } from '../config/git-url.js';
 import type { Problem } from '../errors.js';
-
-const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-
-export function isFullSha(ref: string): boolean {
-  return FULL_SHA.test(ref);
-}
 
 /** Problems with an upstream URL: only real remotes, nothing git could read as an option or a helper. */
 export function upstreamUrlProblems(url: string): string[] {

@@ -1,6 +1,7 @@
 // The Kaniko executor command line (pure): BuildJobSpec → argv of shell words.
 // Flags are those of the maintained fork (osscontainertools/kaniko, test/fixtures/reference
 // kaniko-executor-flags.tsv); every flag emitted here is checked against that table in tests.
+import { isFullCommitSha } from '../../config/git-url.js';
 import { KilnError } from '../../errors.js';
 import type { WordPart } from '../../render/shell-quote.js';
 import type { BuildJobSpec } from '../../types.js';
@@ -30,8 +31,6 @@ export function kanikoGitUrl(url: string): { hostPath: string; plainHttp: boolea
   return { hostPath, plainHttp: match[1] === 'http' };
 }
 
-const FULL_SHA = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/;
-
 /**
  * The context and `--git` options that fetch least while still guaranteeing the pinned SHA:
  * - branch: `#refs/heads/<b>#<sha>` is cloned directly as that branch; with depth=1 and
@@ -58,7 +57,7 @@ export function gitContext(source: Extract<BuildJobSpec['source'], { kind: 'git'
     const tag = resolved.slice('refs/tags/'.length);
     return { context: `git://${hostPath}##${source.sha}`, gitOptions: [`branch=${tag}`, ...shallow] };
   }
-  const ref = resolved || (FULL_SHA.test(source.ref) ? source.sha : source.ref);
+  const ref = resolved || (isFullCommitSha(source.ref) ? source.sha : source.ref);
   return { context: `git://${hostPath}#${ref}#${source.sha}`, gitOptions: [] };
 }
 
