@@ -1,12 +1,12 @@
 // The manifest job's input: a ManifestSpec as JSON, from KILN_MANIFEST_SPEC (rendered by the plan;
 // GitLab has already turned `$$` back into `$`) or a file. parseManifestSpec is pure.
 import { z } from 'zod';
+import { isValidOciTag } from '../config/oci.js';
 import { KilnError, type Problem, throwIfProblems } from '../errors.js';
-import { isTag } from '../registry/reference.js';
 import type { ManifestSpec } from '../types.js';
 
 // Tags are checked here so a bad one fails the job before the first push, not half-way.
-const tag = z.string().refine(isTag, 'is not an OCI tag ([a-zA-Z0-9_][a-zA-Z0-9._-]{0,127})');
+const tag = z.string().refine(isValidOciTag, 'is not an OCI tag ([a-zA-Z0-9_][a-zA-Z0-9._-]{0,127})');
 
 const schema = z
   .object({

@@ -1,17 +1,7 @@
 // `os/arch[/variant]` ↔ the OCI platform object, and the rule for comparing them. Pure.
 // arm64's variant is optional: `linux/arm64` and `linux/arm64/v8` are the same platform
-// (containerd's platforms.Normalize does the same).
-
-export interface OciPlatform {
-  os: string;
-  architecture: string;
-  variant?: string;
-}
-
-export function parsePlatform(platform: string): OciPlatform {
-  const [os = '', architecture = '', variant] = platform.split('/');
-  return variant ? { os, architecture, variant } : { os, architecture };
-}
+// (containerd's platforms.Normalize does the same). Parsing `os/arch[/variant]` is config/oci.ts's.
+import type { OciPlatform } from '../config/oci.js';
 
 export function formatPlatform(p: OciPlatform): string {
   return [p.os, p.architecture, p.variant].filter(Boolean).join('/');

@@ -1,9 +1,11 @@
 // Checks each per-architecture image before it goes into the index: it is an image manifest (not
 // an index), and its config says the os/architecture/variant the plan built it for — a build job
 // on a wrongly tagged runner pushes the wrong architecture under the right name. Pure.
+
+import { type OciPlatform, parsePlatform } from '../config/oci.js';
 import { KilnError, type Problem, throwIfProblems } from '../errors.js';
 import { isImageManifestType } from '../registry/media-types.js';
-import { formatPlatform, type OciPlatform, parsePlatform, platformMatches } from './platform.js';
+import { formatPlatform, platformMatches } from './platform.js';
 
 export interface FetchedChild {
   platform: string;

@@ -1,5 +1,6 @@
 // Image references: `host[:port]/path[:tag][@digest]`. Pure. kiln always names the registry host
 // explicitly (no Docker Hub defaulting): the repository setting is `host/path`.
+import { isValidOciTag } from '../config/oci.js';
 import { KilnError } from '../errors.js';
 
 export interface ImageRepository {
@@ -11,12 +12,7 @@ export interface ImageRepository {
 
 // https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pulling-manifests
 const NAME = /^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*$/;
-const TAG = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
-
-export function isTag(value: string): boolean {
-  return TAG.test(value);
-}
 
 export function isDigest(value: string): boolean {
   return DIGEST.test(value);
@@ -38,7 +34,7 @@ export function parseRepository(value: string, field = 'repository'): ImageRepos
 
 /** The registry API reference for a tag or digest; validates it so nothing odd reaches a URL. */
 export function checkReference(reference: string): string {
-  if (isTag(reference) || isDigest(reference)) return reference;
+  if (isValidOciTag(reference) || isDigest(reference)) return reference;
   throw new KilnError('MANIFEST_FAILED', `"${reference}" is neither an OCI tag nor a sha256 digest`, {
     hint: 'tags match [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}; digests are sha256:<64 hex>',
   });

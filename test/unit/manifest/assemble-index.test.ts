@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
+import { parsePlatform } from '../../../src/config/oci.js';
 import { assembleIndex, recordedCreation } from '../../../src/manifest/assemble-index.js';
-import { parsePlatform, platformMatches } from '../../../src/manifest/platform.js';
+import { platformMatches } from '../../../src/manifest/platform.js';
 import { decideTagMove } from '../../../src/manifest/tag-move.js';
 import { type FetchedChild, verifyChildren } from '../../../src/manifest/verify-children.js';
 import {
