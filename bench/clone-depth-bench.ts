@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // Benchmark: how much the Kaniko git-context forms fetch from an upstream with a long history.
 // Kaniko clones with go-git; go-git cannot run here, so each form is reproduced with the git CLI
 // doing the same protocol steps (this measures git, not go-git — see docs/benchmarks.md):
@@ -8,30 +7,31 @@
 //   branch-d1   kiln's branch form: `#refs/heads/main#<sha>` + --git depth=1 + single-branch=true
 //   tag-d1      kiln's tag form: `##<sha>` + --git branch=v1 + depth=1 + single-branch=true
 // The upstream (fast-import, N commits over 200 files) is served by `git daemon` on 127.0.0.1.
-// Usage: node bench/clone-depth.mjs [--commits N] [--rounds R]
-import { execFileSync, spawn } from 'node:child_process';
+// Usage: node bench/run-ts.mjs bench/clone-depth-bench.ts [--commits N] [--rounds R]
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startGitDaemon } from '../test/harness/git-daemon.js';
 import { median } from './benchmarks-doc.mjs';
 
-const arg = (name, fallback) => {
+const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(name);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const COMMITS = arg('--commits', 10_000);
 const ROUNDS = arg('--rounds', 3);
 const base = mkdtempSync(path.join(tmpdir(), 'kiln-clone-bench-'));
-const git = (args, cwd = base) =>
+const git = (args: string[], cwd = base): string =>
   execFileSync('git', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] })
     .toString()
     .trim();
 
-function generateUpstream(dir) {
+function generateUpstream(dir: string): void {
   // One fast-import stream: COMMITS commits, each rewriting one of 200 files (~600 bytes).
   execFileSync('git', ['init', '-q', '--bare', '-b', 'main', dir]);
-  const chunks = [];
+  const chunks: string[] = [];
   for (let i = 1; i <= COMMITS; i++) {
     const body = `file ${i % 200} version ${i}\n${'lorem ipsum dolor sit amet '.repeat(20)}${i}\n`;
     const msg = `commit ${i}\n`;
@@ -50,45 +50,7 @@ function generateUpstream(dir) {
   execFileSync('git', ['gc', '-q', '--aggressive'], { cwd: dir });
 }
 
-async function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startDaemon(dir) {
-  const port = await freePort();
-  const child = spawn(
-    'git',
-    [
-      'daemon',
-      '--verbose',
-      '--export-all',
-      `--base-path=${dir}`,
-      '--listen=127.0.0.1',
-      `--port=${port}`,
-      dir,
-    ],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
-  await new Promise((resolve, reject) => {
-    let err = '';
-    child.stderr.on('data', (c) => {
-      err += c;
-      if (err.includes('Ready to rumble')) resolve();
-    });
-    child.once('exit', () => reject(new Error(err)));
-  });
-  child.stderr.resume();
-  return { url: `git://127.0.0.1:${port}/up.git`, stop: () => child.kill('SIGTERM') };
-}
-
-function duSize(dir) {
+function duSize(dir: string): number {
   let total = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, entry.name);
@@ -97,7 +59,7 @@ function duSize(dir) {
   return total;
 }
 
-const FORMS = {
+const FORMS: Record<string, (url: string, dir: string, sha: string) => void> = {
   full: (url, dir) => git(['clone', '-q', '--no-checkout', '--branch', 'main', url, dir]),
   'sha-path': (url, dir, sha) => {
     git(['clone', '-q', '--no-checkout', url, dir]);
@@ -117,10 +79,11 @@ const upstream = path.join(base, 'up.git');
 const t0 = performance.now();
 generateUpstream(upstream);
 const genMs = performance.now() - t0;
-const daemon = await startDaemon(base);
+const daemon = await startGitDaemon({ baseDir: base });
+const upstreamUrl = `${daemon.url}/up.git`;
 const headSha = git(['rev-parse', 'main'], upstream);
 const tagSha = git(['rev-parse', 'v1^{commit}'], upstream);
-const results = {};
+const results: Record<string, { ms: number[]; bytes: number[] }> = {};
 try {
   for (let round = 0; round < ROUNDS; round++) {
     // Rotate the order each round so no form always runs on a warm or cold cache.
@@ -128,32 +91,37 @@ try {
     const order = [...names.slice(round % names.length), ...names.slice(0, round % names.length)];
     for (const name of order) {
       const dir = path.join(base, `clone-${name}-${round}`);
+      const form = FORMS[name];
+      if (!form) throw new Error(`unknown form ${name}`);
       const start = performance.now();
-      FORMS[name](daemon.url, dir, headSha);
+      form(upstreamUrl, dir, headSha);
       // Kaniko then checks out the pinned commit: prove it is present (fails loudly if not).
       const want = name.startsWith('tag') ? tagSha : headSha;
       git(['cat-file', '-e', `${want}^{commit}`], dir);
       const ms = performance.now() - start;
       const bytes = duSize(path.join(dir, '.git'));
-      if (!results[name]) results[name] = { ms: [], bytes: [] };
-      results[name].ms.push(ms);
-      results[name].bytes.push(bytes);
+      const r = results[name] ?? { ms: [], bytes: [] };
+      results[name] = r;
+      r.ms.push(ms);
+      r.bytes.push(bytes);
       rmSync(dir, { recursive: true, force: true });
     }
   }
 } finally {
-  daemon.stop();
+  await daemon.stop();
   rmSync(base, { recursive: true, force: true });
 }
 
-const fullMs = median(results.full.ms);
-const fullBytes = median(results.full.bytes);
+const full = results.full;
+if (!full) throw new Error('no full-clone baseline was measured');
+const fullMs = median(full.ms);
+const fullBytes = median(full.bytes);
 console.log(
   `upstream: ${COMMITS} commits, 200 files (generated in ${genMs.toFixed(0)} ms); ${ROUNDS} rounds, median`,
 );
 console.log('| form | Kaniko context | median time | .git size | time ratio | size ratio |');
 console.log('| --- | --- | --- | --- | --- | --- |');
-const contexts = {
+const contexts: Record<string, string> = {
   full: '`#refs/heads/main#<sha>`',
   'sha-path': '`#<sha>#<sha>`',
   'tag-path': '`#refs/tags/v1#<sha>`',
