@@ -2,7 +2,7 @@
 // (date and commit from CI_* in a job, else today and the checkout's HEAD).
 import path from 'node:path';
 import { parseCiEnv } from '../ci/ci-env.js';
-import { didYouMean } from '../config/did-you-mean.js';
+import { suggestion } from '../config/did-you-mean.js';
 import { loadProjectsOrThrow } from '../config/load-projects.js';
 import { loadSettings } from '../config/settings.js';
 import { KilnError, throwIfProblems, usageError } from '../errors.js';
@@ -40,14 +40,9 @@ export const tagsCommand: Command = {
     });
     const project = projects.find((p) => p.name === values.project);
     if (!project) {
-      const suggestion = didYouMean(
-        values.project,
-        projects.map((p) => p.name),
-      );
+      const names = projects.map((p) => p.name);
       throw new KilnError('USAGE', `unknown project "${values.project}"`, {
-        hint: suggestion
-          ? `did you mean "${suggestion}"?`
-          : `projects: ${projects.map((p) => p.name).join(', ')}`,
+        hint: suggestion(values.project, names, `projects: ${names.join(', ')}`),
       });
     }
     const info = await pipelineInfo({

@@ -309,6 +309,7 @@ describe('kiln tags', () => {
   test.each([
     [['tags'], 2, /--project NAME is required/],
     [['tags', '--project', 'ap'], 2, /did you mean "app"/],
+    [['tags', '--project', 'zzzzzzzzzz'], 2, /projects: app, lib/],
   ])('%j fails with exit %i', async (argv, exit, message) => {
     const run = await kiln(argv, {});
     expect(run.code).toBe(exit);
