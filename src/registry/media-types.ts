@@ -7,14 +7,7 @@ export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 export const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
 export const DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
 
-export const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
-export const DOCKER_CONFIG = 'application/vnd.docker.container.image.v1+json';
-
 export const MANIFEST_ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MANIFEST].join(', ');
-
-export function isIndexType(mediaType: string): boolean {
-  return mediaType === OCI_INDEX || mediaType === DOCKER_MANIFEST_LIST;
-}
 
 export function isImageManifestType(mediaType: string): boolean {
   return mediaType === OCI_MANIFEST || mediaType === DOCKER_MANIFEST;
