@@ -15,43 +15,50 @@ export function parseDigestFile(text: string): { digest: string } | { problem: s
   return { digest: value };
 }
 
+/** One child's digest, or the problem with its file. */
+async function readChildDigest(
+  spec: ManifestSpec,
+  child: ManifestSpec['children'][number],
+  cwd: string,
+): Promise<{ digest: string } | { problem: Problem }> {
+  const where = { file: child.digestFile, field: child.platform };
+  let text: string;
+  try {
+    text = await readFile(path.resolve(cwd, child.digestFile), 'utf8');
+  } catch {
+    return {
+      problem: {
+        ...where,
+        message: `the ${child.arch} build left no digest file`,
+        hint: `the build:${spec.project}:${child.arch} job failed or its artifacts expired; rerun it, then this job`,
+      },
+    };
+  }
+  const parsed = parseDigestFile(text);
+  if ('digest' in parsed) return parsed;
+  return {
+    problem: {
+      ...where,
+      message: `the ${child.arch} digest file ${parsed.problem}`,
+      hint: `rerun build:${spec.project}:${child.arch}`,
+    },
+  };
+}
+
 /** arch → digest for every child, or one error naming each failed architecture and its file. */
 export async function readDigests(spec: ManifestSpec, cwd: string): Promise<Record<string, string>> {
-  const problems: Problem[] = [];
-  const digests: Record<string, string> = {};
-  await Promise.all(
-    spec.children.map(async (child) => {
-      const file = path.resolve(cwd, child.digestFile);
-      let text: string;
-      try {
-        text = await readFile(file, 'utf8');
-      } catch {
-        problems.push({
-          file: child.digestFile,
-          field: child.platform,
-          message: `the ${child.arch} build left no digest file`,
-          hint: `the build:${spec.project}:${child.arch} job failed or its artifacts expired; rerun it, then this job`,
-        });
-        return;
-      }
-      const parsed = parseDigestFile(text);
-      if ('digest' in parsed) digests[child.arch] = parsed.digest;
-      else {
-        problems.push({
-          file: child.digestFile,
-          field: child.platform,
-          message: `the ${child.arch} digest file ${parsed.problem}`,
-          hint: `rerun build:${spec.project}:${child.arch}`,
-        });
-      }
-    }),
-  );
-  const order = spec.children.map((c) => c.digestFile);
-  problems.sort((a, b) => order.indexOf(a.file ?? '') - order.indexOf(b.file ?? ''));
+  // Promise.all keeps spec order, so problems are reported in the order of the spec's children.
+  const results = await Promise.all(spec.children.map((child) => readChildDigest(spec, child, cwd)));
+  const problems = results.flatMap((r) => ('problem' in r ? [r.problem] : []));
   throwIfProblems(
     'MANIFEST_FAILED',
     `${spec.project}: not every architecture was built; nothing was pushed`,
     problems,
   );
+  const digests: Record<string, string> = {};
+  spec.children.forEach((child, i) => {
+    const result = results[i];
+    if (result && 'digest' in result) digests[child.arch] = result.digest;
+  });
   return digests;
 }
