@@ -1,5 +1,5 @@
-# kiln's job image: Node 20, git and the bundled CLI as `kiln`. Built by kiln itself
-# (projects/kiln, context = the repository root) for linux/amd64 and linux/arm64.
+# kiln's job image: Node 20, git and the bundled CLI (dist/: kiln.js and its chunks) as `kiln`.
+# Built by kiln itself (projects/kiln, context = the repository root) for linux/amd64 and linux/arm64.
 # The bundle is plain JavaScript (no native modules), so the build stage's platform does not matter.
 ARG NODE_BUILD_IMAGE=node:20-bookworm-slim
 ARG NODE_RUNTIME_IMAGE=node:20-alpine3.22
@@ -10,7 +10,7 @@ COPY package.json package-lock.json ./
 # --ignore-scripts: no install hooks run while building the image that holds CI tokens later.
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json ./
-COPY scripts/build.mjs scripts/build.mjs
+COPY scripts/build.mjs scripts/build-options.mjs scripts/
 COPY src src
 RUN node scripts/build.mjs && node dist/kiln.js --version
 
@@ -18,7 +18,9 @@ FROM ${NODE_RUNTIME_IMAGE}
 # git: selection and upstream pinning (ls-remote); openssh-client: ssh upstream URLs;
 # ca-certificates: HTTPS to GitLab, registries and AWS.
 RUN apk add --no-cache git openssh-client ca-certificates
-COPY --from=build /src/dist/kiln.js /usr/local/bin/kiln
+# kiln.js imports its chunks relative to its real path, which Node resolves through the link.
+COPY --from=build /src/dist/ /opt/kiln/
+RUN ln -s /opt/kiln/kiln.js /usr/local/bin/kiln
 # GitLab runs job scripts with sh; no ENTRYPOINT, so the runner's shell detection works.
 # Runs as root like the runner's default, so the job can write artifacts in the checkout.
 ENTRYPOINT []

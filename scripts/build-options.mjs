@@ -1,5 +1,5 @@
-// The esbuild options of the shipped CLI bundle, shared by scripts/build.mjs and the code-split
-// trial in bench/startup.mjs (which must build the same thing, only split into chunks).
+// The esbuild options of the shipped CLI bundle, shared by scripts/build.mjs and the one-file
+// comparison in bench/startup.mjs (which must build the same thing, only as one file).
 import { readFileSync } from 'node:fs';
 
 // zod re-exports every translation of its messages (~260 KB, 15% of the bundle, all compiled at
@@ -22,10 +22,10 @@ const zodEnglishOnly = {
 
 /**
  * esbuild options for the CLI: entry, platform, target, format, minification, the version define,
- * the require() banner and plugins. Callers add the output (outfile, or outdir + splitting).
- * `version` defaults to package.json's; `shebang: false` drops the `#!` line (for non-entry use).
+ * the require() banner and plugins. Callers add the output (outdir + splitting, or outfile).
+ * `version` defaults to package.json's.
  */
-export function cliBuildOptions({ version, shebang = true } = {}) {
+export function cliBuildOptions({ version } = {}) {
   const pkgVersion =
     version ?? JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
   return {
@@ -39,7 +39,7 @@ export function cliBuildOptions({ version, shebang = true } = {}) {
     define: { KILN_VERSION: JSON.stringify(pkgVersion) },
     banner: {
       // Bundled CommonJS dependencies (the AWS SDK) still call require().
-      js: `${shebang ? '#!/usr/bin/env node\n' : ''}import { createRequire as __kilnCreateRequire } from 'node:module';\nconst require = __kilnCreateRequire(import.meta.url);`,
+      js: `import { createRequire as __kilnCreateRequire } from 'node:module';\nconst require = __kilnCreateRequire(import.meta.url);`,
     },
     plugins: [zodEnglishOnly],
   };

@@ -49,18 +49,21 @@ describe('projects/kiln', () => {
     expect(existsSync(path.join(REPO_ROOT, kiln!.config.dockerfile_path))).toBe(true);
   });
 
-  test.each(['src/gitlab/mr-note.ts', 'package-lock.json', 'Dockerfile', 'scripts/build.mjs'])(
-    'a change to %s selects it (watch_paths)',
-    async (file) => {
-      const { projects } = await loadProjects({
-        root: REPO_ROOT,
-        projectsDir: 'projects',
-        repositoryMode: 'single',
-      });
-      const watch = projects.find((p) => p.name === 'kiln')!.config.watch_paths;
-      expect(watch.some((glob) => picomatch(glob, { dot: true })(file))).toBe(true);
-    },
-  );
+  test.each([
+    'src/gitlab/mr-note.ts',
+    'package-lock.json',
+    'Dockerfile',
+    'scripts/build.mjs',
+    'scripts/build-options.mjs',
+  ])('a change to %s selects it (watch_paths)', async (file) => {
+    const { projects } = await loadProjects({
+      root: REPO_ROOT,
+      projectsDir: 'projects',
+      repositoryMode: 'single',
+    });
+    const watch = projects.find((p) => p.name === 'kiln')!.config.watch_paths;
+    expect(watch.some((glob) => picomatch(glob, { dot: true })(file))).toBe(true);
+  });
 
   test('is tagged kiln-<package.json version>, the image the release publishes as :<version>', async () => {
     const { projects } = await loadProjects({
@@ -82,6 +85,21 @@ describe('Dockerfile', () => {
     expect(ignored(source.replace(/\/$/, ''))).toBe(false);
   });
 
+  test.each(copies)(
+    'a change to COPY source %s rebuilds the image (projects/kiln watch_paths)',
+    async (source) => {
+      const { projects } = await loadProjects({
+        root: REPO_ROOT,
+        projectsDir: 'projects',
+        repositoryMode: 'single',
+      });
+      const watched = picomatch(projects.find((p) => p.name === 'kiln')!.config.watch_paths, { dot: true });
+      // A copied folder stands for a file inside it.
+      const file = existsSync(path.join(REPO_ROOT, source, 'cli.ts')) ? `${source}/cli.ts` : source;
+      expect(watched(file)).toBe(true);
+    },
+  );
+
   test('.dockerignore keeps tests, node_modules and local files out of the context', () => {
     expect(ignored('src/gitlab/mr-note.test.ts')).toBe(true);
     expect(ignored('node_modules/yaml/package.json')).toBe(true);
@@ -89,10 +107,12 @@ describe('Dockerfile', () => {
     expect(ignored('src/cli.ts')).toBe(false);
   });
 
-  test('builds with the same script as npm run build and installs the bundle as kiln', () => {
+  test('builds with the same script as npm run build and installs the whole dist/ with kiln linked to it', () => {
     expect(pkg.scripts['build']).toBe('node scripts/build.mjs');
     expect(dockerfile).toMatch(/^RUN node scripts\/build\.mjs/m);
-    expect(dockerfile).toMatch(/^COPY --from=build \/src\/dist\/kiln\.js \/usr\/local\/bin\/kiln$/m);
+    // dist/kiln.js imports dist/chunks/*: copying the entry alone would break every command.
+    expect(dockerfile).toMatch(/^COPY --from=build \/src\/dist\/ \/opt\/kiln\/$/m);
+    expect(dockerfile).toMatch(/^RUN ln -s \/opt\/kiln\/kiln\.js \/usr\/local\/bin\/kiln$/m);
   });
 
   test('is multi-stage on Node 20 with git and CA certificates in the final image', () => {
