@@ -1,6 +1,6 @@
 // Questions about commits: resolve a revision, does it exist, ancestry, merge base, a file at a commit.
 import { KilnError } from '../errors.js';
-import { type GitOptions, runGit, tryGit } from './run-git.js';
+import { type GitOptions, runGit, tryGit, tryGitBytes } from './run-git.js';
 
 /** Revisions come from flags and CI variables: refuse what git would read as an option. */
 function checkRev(rev: string): void {
@@ -48,13 +48,36 @@ export async function mergeBase(options: GitOptions & { a: string; b: string }):
   return result.exitCode === 0 ? result.stdout.trim() : undefined;
 }
 
-/** A file's content at a commit, or undefined when the file does not exist there. */
-export async function showFile(
-  options: GitOptions & { rev: string; path: string },
-): Promise<string | undefined> {
-  checkRev(options.rev);
-  const result = await tryGit(['show', `${options.rev}:${options.path}`], options);
-  return result.exitCode === 0 ? result.stdout : undefined;
+/**
+ * Files at commits, read by one `git cat-file --batch` (one spawn however many files); undefined
+ * where the file does not exist at that commit (or is not a file).
+ */
+export async function showFiles(
+  options: GitOptions & { files: readonly { rev: string; path: string }[] },
+): Promise<(string | undefined)[]> {
+  for (const file of options.files) checkRev(file.rev);
+  // The batch input is one object name a line: a path with a newline cannot be asked for.
+  const askable = options.files.filter((f) => !/[\n\0]/.test(f.path));
+  if (askable.length === 0) return options.files.map(() => undefined);
+  const input = askable.map((f) => `${f.rev}:${f.path}\n`).join('');
+  const out = (await tryGitBytes(['cat-file', '--batch'], { ...options, input })).stdout;
+  // Per object: "<oid> <type> <size>\n<content>\n", or "<name> missing\n" (git-cat-file(1), BATCH OUTPUT).
+  const texts = new Map<(typeof askable)[number], string | undefined>();
+  let at = 0;
+  for (const file of askable) {
+    const eol = out.indexOf(0x0a, at);
+    if (eol < 0)
+      throw new KilnError('GIT_FAILED', 'git cat-file --batch ended early', {
+        hint: 'run it yourself to see why',
+      });
+    const header = /^[0-9a-f]{40,64} (\S+) (\d+)$/.exec(out.toString('utf8', at, eol));
+    at = eol + 1;
+    if (!header) continue; // "<name> missing" or "<name> ambiguous": no content follows
+    const size = Number(header[2]);
+    texts.set(file, header[1] === 'blob' ? out.toString('utf8', at, at + size) : undefined);
+    at += size + 1;
+  }
+  return options.files.map((f) => texts.get(f));
 }
 
 export async function isShallow(options: GitOptions): Promise<boolean> {

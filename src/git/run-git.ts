@@ -18,9 +18,21 @@ export interface GitResult {
 }
 
 /** Runs git and returns its result whatever the exit code (for questions answered by the exit code). */
-export async function tryGit(args: string[], options: GitOptions): Promise<GitResult> {
+export async function tryGit(args: string[], options: GitOptions & { input?: string }): Promise<GitResult> {
+  const result = await tryGitBytes(args, options);
+  return { ...result, stdout: result.stdout.toString('utf8') };
+}
+
+/**
+ * tryGit with stdout as bytes, for output framed by byte counts (`git cat-file --batch`); `input`
+ * is written to git's stdin.
+ */
+export async function tryGitBytes(
+  args: string[],
+  options: GitOptions & { input?: string },
+): Promise<Omit<GitResult, 'stdout'> & { stdout: Buffer }> {
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       'git',
       args,
       {
@@ -28,7 +40,7 @@ export async function tryGit(args: string[], options: GitOptions): Promise<GitRe
         // Never prompt for credentials in CI; fail instead. C locale: messages kiln may match on.
         env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
         maxBuffer: 256 * 1024 * 1024,
-        encoding: 'utf8',
+        encoding: 'buffer',
       },
       (error, stdout, stderr) => {
         const code = (error as (NodeJS.ErrnoException & { code?: unknown }) | null)?.code;
@@ -41,9 +53,11 @@ export async function tryGit(args: string[], options: GitOptions): Promise<GitRe
           );
           return;
         }
-        resolve({ exitCode: typeof code === 'number' ? code : 0, stdout, stderr });
+        resolve({ exitCode: typeof code === 'number' ? code : 0, stdout, stderr: stderr.toString('utf8') });
       },
     );
+    // git reads stdin only where asked (cat-file --batch); closing it never leaves git waiting.
+    child.stdin?.end(options.input ?? '');
   });
 }
 

@@ -12,7 +12,14 @@ import { mergeBaseWithBranch } from '../git/fetch-branch.js';
 import { isAncestor, resolveCommit } from '../git/revisions.js';
 import type { Trigger } from '../types.js';
 
-export type ResolvedRange = { head: string; notes: string[] } & ({ base: string } | { all: string });
+export type ResolvedRange = { head: string; notes: string[] } & (
+  | {
+      base: string;
+      /** The base was fetched on its own (depth 1): its history is not here, ancestry is unknown. */
+      fetchedAlone: boolean;
+    }
+  | { all: string }
+);
 
 export interface ResolveBaseInput {
   ctx: Context;
@@ -47,8 +54,7 @@ export async function resolveBase(input: ResolveBaseInput): Promise<ResolvedRang
         maxDeepen: input.maxDeepen,
       });
       notes.push(...found.steps);
-      if (found.sha)
-        return finish(git, { head, base: found.sha, notes }, `${candidate.label} (${found.sha})`);
+      if (found.sha) return finish({ head, base: found.sha, notes }, `${candidate.label} (${found.sha})`);
       notes.push(`no merge base with ${candidate.branch} found within ${input.maxDeepen} commits`);
       continue;
     }
@@ -56,7 +62,7 @@ export async function resolveBase(input: ResolveBaseInput): Promise<ResolvedRang
     notes.push(...present.steps);
     if (present.sha) {
       const label = `${candidate.label} (${present.sha})`;
-      return finish(git, { head, base: present.sha, notes }, label, present.fetchedDirectly);
+      return finish({ head, base: present.sha, notes }, label, present.fetchedDirectly);
     }
     if ('explicit' in candidate && candidate.explicit) {
       throw new KilnError(
@@ -140,28 +146,31 @@ async function candidates(input: ResolveBaseInput, head: string, notes: string[]
   return list;
 }
 
-async function finish(
-  git: { cwd: string; mask: (t: string) => string },
+function finish(
   range: { head: string; base: string; notes: string[] },
   label: string,
   fetchedAlone = false,
-): Promise<ResolvedRange> {
+): ResolvedRange {
   range.notes.push(label);
-  if (fetchedAlone) {
-    // Fetched with --depth=1: its history is not here, so ancestry cannot be told; a tree diff needs none.
-    range.notes.push('the base was fetched on its own: comparing the two trees');
-    return range;
-  }
-  let ancestor: boolean | undefined;
-  try {
-    ancestor = await isAncestor({ ...git, ancestor: range.base, descendant: range.head });
-  } catch {
-    ancestor = undefined; // a base fetched on its own has no history here: ancestry unknown
-  }
-  if (ancestor === false) {
-    range.notes.push(
-      'the base is not an ancestor of head (force push or rewritten history): comparing the two trees, so projects the dropped commits touched are rebuilt too',
-    );
-  }
-  return range;
+  // Fetched with --depth=1: its history is not here, so ancestry cannot be told; a tree diff needs none.
+  if (fetchedAlone) range.notes.push('the base was fetched on its own: comparing the two trees');
+  return { ...range, fetchedAlone };
+}
+
+/**
+ * The note for a base that is not an ancestor of head (force push, rewritten history), else
+ * undefined. Separate from resolveBase so the caller runs it beside the diff (one git call less
+ * in a row).
+ */
+export async function ancestryNote(
+  git: { cwd: string; mask: (t: string) => string },
+  range: { base: string; head: string; fetchedAlone: boolean },
+): Promise<string | undefined> {
+  if (range.fetchedAlone) return undefined;
+  const ancestor = await isAncestor({ ...git, ancestor: range.base, descendant: range.head }).catch(
+    () => undefined, // ancestry unknown: say nothing rather than guess
+  );
+  return ancestor === false
+    ? 'the base is not an ancestor of head (force push or rewritten history): comparing the two trees, so projects the dropped commits touched are rebuilt too'
+    : undefined;
 }

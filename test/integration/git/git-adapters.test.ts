@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { KilnError } from '../../../src/errors.js';
 import { changedFiles, parseNameStatus } from '../../../src/git/changed-files.js';
 import { ensureCommitPresent } from '../../../src/git/ensure-commit-present.js';
-import { isAncestor, mergeBase, resolveCommit, showFile } from '../../../src/git/revisions.js';
+import { isAncestor, mergeBase, resolveCommit, showFiles } from '../../../src/git/revisions.js';
 import { runGit } from '../../../src/git/run-git.js';
 import { createRepo } from '../select/scripted-repo.js';
 
@@ -47,14 +47,51 @@ describe('git adapters', () => {
     ]);
   });
 
-  test('resolveCommit, isAncestor, mergeBase, showFile', async () => {
+  test('resolveCommit, isAncestor, mergeBase', async () => {
     expect(await resolveCommit({ ...git, rev: second.slice(0, 10) })).toBe(second);
     expect(await resolveCommit({ ...git, rev: 'no-such-ref' })).toBeUndefined();
     expect(await isAncestor({ ...git, ancestor: first, descendant: second })).toBe(true);
     expect(await isAncestor({ ...git, ancestor: second, descendant: first })).toBe(false);
     expect(await mergeBase({ ...git, a: second, b: orphan })).toBeUndefined();
-    expect(await showFile({ ...git, rev: first, path: 'a.txt' })).toBe('one\ntwo\nthree\nfour\n');
-    expect(await showFile({ ...git, rev: second, path: 'a.txt' })).toBeUndefined();
+  });
+
+  test('showFiles reads many files at many commits in one call, in order; absent ones are undefined', async () => {
+    const files = createRepo('show-files');
+    files.write({
+      'x/ü ✓.txt': 'ünïcödé ✓\n', // byte sizes differ from string lengths
+      'x/empty.txt': '',
+      'x/a 1 22 b.txt': 'spaces\n', // a name that looks like "<type> <size>" when reported missing
+      'y.txt': 'no newline at end',
+    });
+    const c1 = files.commit('first');
+    files.write({ 'y.txt': 'changed\n' });
+    const c2 = files.commit('second');
+    const texts = await showFiles({
+      cwd: files.dir,
+      files: [
+        { rev: c1, path: 'x/ü ✓.txt' },
+        { rev: c1, path: 'y.txt' },
+        { rev: c2, path: 'y.txt' },
+        { rev: c1, path: 'missing.txt' },
+        { rev: c2, path: 'x/a 1 22 b.txt' },
+        { rev: c1, path: 'x' }, // a folder, not a file
+        { rev: c1, path: 'x/empty.txt' },
+        { rev: c1, path: 'x/a 1 22 c.txt' },
+        { rev: c2, path: 'line\nbreak.txt' }, // cannot be asked for in batch input
+      ],
+    });
+    expect(texts).toEqual([
+      'ünïcödé ✓\n',
+      'no newline at end',
+      'changed\n',
+      undefined,
+      'spaces\n',
+      undefined,
+      '',
+      undefined,
+      undefined,
+    ]);
+    expect(await showFiles({ cwd: files.dir, files: [] })).toEqual([]);
   });
 
   test.each(['--output=/tmp/x', '', 'a b'])(
