@@ -12,6 +12,11 @@ export interface SelectionKeys {
 
 type SelectionKey = keyof SelectionKeys;
 
+/**
+ * Tabs, BOMs, lone carriage returns and Unicode line separators are legal in places; refusing them
+ * all is simpler than knowing which. Document markers and directives change what the text means.
+ */
+const REFUSED_TEXT = /[\t\uFEFF\u2028\u2029]|\r(?!\n)|^(?:---|\.\.\.|%)/m;
 const KEY_LINE = /^([A-Za-z_][A-Za-z0-9_]*):(?: (.*))?$/;
 const EMPTY_VALUE = /^ *(?:#.*)?$/;
 const FLOW_VALUE = /^ *\[([^\]]*)\] *(?: #.*)?$/;
@@ -20,30 +25,31 @@ const ITEM_LINE = /^( *)- +(.*?) *(?: #.*)?$/;
 const PLAIN_STRING = /^[A-Za-z_][A-Za-z0-9._/*?-]*$/;
 /** The other plain scalars that the core schema does not read as strings. */
 const NOT_STRINGS = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE']);
+/**
+ * Every line the walk in isSelfContained could refuse has one of these: a quote or bracket, or a
+ * property, alias or `?` where a node may start (always after a space or at the line start).
+ */
+const MAY_OPEN = /['"[\]{}]|(?:^| )[&!*?]/;
 
 /**
  * The two keys as the yaml library reads them (absent, empty and `[]` all give []), or undefined
  * when the text is outside the subset this reader is sure about.
  */
 export function readSelectionKeys(text: string): SelectionKeys | undefined {
-  // Tabs and BOMs are legal in places; refusing them all is simpler than knowing which.
-  if (text.includes('\t') || text.includes('\uFEFF')) return undefined;
-  const lines = text.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
-  // Document markers, directives, and any line that could run on into the next one (a quoted
-  // scalar or flow collection) could hide a column-0 `depends_on:` line from the real parser.
-  if (lines.some((line) => /^(?:---|\.\.\.|%)/.test(line) || line.includes('\r') || !isSelfContained(line)))
-    return undefined;
+  if (REFUSED_TEXT.test(text)) return undefined;
+  const lines = text.split(/\r?\n/);
+  // A line that runs on into the next one (a quoted scalar or flow collection) could hide a
+  // column-0 `depends_on:` line from the real parser.
+  if (!lines.every(isSelfContained)) return undefined;
 
   const found: Partial<SelectionKeys> = {};
   let indentedAllowed = false; // inside another key's value
   let columnZeroItemsAllowed = false; // another key's `key:\n- item` sequence
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string;
+    if (line.startsWith(' ') && indentedAllowed) continue;
     if (isBlankOrComment(line)) continue;
-    if (line.startsWith(' ')) {
-      if (!indentedAllowed) return undefined;
-      continue;
-    }
+    if (line.startsWith(' ')) return undefined;
     if (/^-(?: |$)/.test(line)) {
       if (!columnZeroItemsAllowed) return undefined;
       continue;
@@ -110,6 +116,7 @@ function isBlankOrComment(line: string): boolean {
  * anchor, tag or alias before a node, text after a closing quote or bracket), the line is refused.
  */
 function isSelfContained(line: string): boolean {
+  if (!MAY_OPEN.test(line)) return true; // most lines; the walk is the reader's slowest part
   const brackets: string[] = [];
   let at: 'node' | 'plain' | 'closed' = 'node'; // closed: just after a quoted scalar or a `]`/`}`
   for (let i = 0; i < line.length; i++) {

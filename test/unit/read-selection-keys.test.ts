@@ -133,6 +133,7 @@ describe('readSelectionKeys', () => {
     ['a tab', 'depends_on:\n\t- base'],
     ['a BOM', '\uFEFFdepends_on: [base]'],
     ['a lone carriage return', 'x: 1\rdepends_on: [base]'],
+    ['a Unicode line separator', 'x: 1\u2028depends_on: [base]'],
     ['a nested map under the key', 'depends_on:\n  base: true'],
     ['a deeper item (a multi-line plain scalar)', 'depends_on:\n- base\n  - tools'],
     ['items at two indentations', 'depends_on:\n  - base\n- tools'],
