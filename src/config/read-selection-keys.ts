@@ -21,10 +21,13 @@ const KEY_LINE = /^([A-Za-z_][A-Za-z0-9_]*):(?: (.*))?$/;
 const EMPTY_VALUE = /^ *(?:#.*)?$/;
 const FLOW_VALUE = /^ *\[([^\]]*)\] *(?: #.*)?$/;
 const ITEM_LINE = /^( *)- +(.*?) *(?: #.*)?$/;
-/** Starting with a letter rules out numbers, `~`, aliases, anchors, tags and quotes. */
-const PLAIN_STRING = /^[A-Za-z_][A-Za-z0-9._/*?-]*$/;
+/** A letter first (after an optional dot) rules out most numbers, `~`, aliases, tags and quotes. */
+const PLAIN_STRING = /^\.?[A-Za-z_][A-Za-z0-9._/*?-]*$/;
 /** The other plain scalars that the core schema does not read as strings. */
-const NOT_STRINGS = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE']);
+const NOT_STRINGS = new Set([
+  ...['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE'],
+  ...['.inf', '.Inf', '.INF', '.nan', '.NaN', '.NAN'],
+]);
 /**
  * Every line the walk in isSelfContained could refuse has one of these: a quote or bracket, or a
  * property, alias or `?` where a node may start (always after a space or at the line start).

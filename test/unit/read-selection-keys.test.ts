@@ -58,6 +58,11 @@ describe('readSelectionKeys', () => {
       { depends_on: ['base'], watch_paths: ['a/*.go'] },
     ],
     [
+      'dot files (a dot and a letter is no number)',
+      'watch_paths: [.dockerignore, .github/**, .infx, .e5]',
+      { watch_paths: ['.dockerignore', '.github/**', '.infx', '.e5'] },
+    ],
+    [
       'words other schemas read as booleans',
       'depends_on: [yes, no, on, off, NaN, e5, _1]',
       { depends_on: ['yes', 'no', 'on', 'off', 'NaN', 'e5', '_1'] },
@@ -112,6 +117,8 @@ describe('readSelectionKeys', () => {
     ['a boolean item', 'depends_on: [true]'],
     ['a null item', 'depends_on:\n  - Null'],
     ['a ~ item', 'depends_on: [~]'],
+    ['an infinity item', 'watch_paths: [.inf]'],
+    ['a not-a-number item', 'watch_paths:\n  - .NaN'],
     ['an empty block item', 'depends_on:\n  -\n  - base'],
     ['a scalar', 'depends_on: base'],
     ['a trailing comma', 'depends_on: [base,]'],
@@ -182,11 +189,16 @@ const safeItem = fc.constantFrom(
   'x.go',
   'a?',
   'b*',
+  '.dockerignore',
 );
 const oddItem = fc.oneof(
   fc.constantFrom(
     'true',
     'False',
+    '.inf',
+    '.NaN',
+    '.5',
+    '.e5',
     'NULL',
     'null',
     '~',
