@@ -46,6 +46,7 @@ export function readSelectionKeys(text: string): SelectionKeys | undefined {
   if (!lines.every(isSelfContained)) return undefined;
 
   const found: Partial<SelectionKeys> = {};
+  const keys = new Set<string>();
   let indentedAllowed = false; // inside another key's value
   let columnZeroItemsAllowed = false; // another key's `key:\n- item` sequence
   for (let i = 0; i < lines.length; i++) {
@@ -58,11 +59,11 @@ export function readSelectionKeys(text: string): SelectionKeys | undefined {
       continue;
     }
     const [, key, rest = ''] = KEY_LINE.exec(line) ?? [];
-    if (key === undefined) return undefined;
+    if (key === undefined || keys.has(key)) return undefined; // the real parser reports duplicates
+    keys.add(key);
     indentedAllowed = key !== 'depends_on' && key !== 'watch_paths';
     columnZeroItemsAllowed = indentedAllowed && EMPTY_VALUE.test(rest);
     if (indentedAllowed) continue;
-    if (found[key as SelectionKey]) return undefined; // the real parser reports the duplicate
 
     const flow = FLOW_VALUE.exec(rest);
     if (flow) {

@@ -134,6 +134,7 @@ describe('readSelectionKeys', () => {
     ['a quoted scalar after a plain one in a flow sequence', "args: [a 'b, 'c]\ndepends_on: [x]\n  ']"],
     ['a multi-line flow sequence holding the key', 'args: [a,\n  depends_on: [b]]\ndepends_on: [x]'],
     ['a duplicate key', 'depends_on: [a]\ndepends_on: [b]'],
+    ['a duplicate of another key (an error the parser reports)', 'target: a\ndepends_on: [b]\ntarget: c'],
     ['a document marker', '---\ndepends_on: [base]'],
     ['a directive', '%YAML 1.1\n---\ndepends_on: [yes]'],
     ['a second document', 'depends_on: [a]\n---\ndepends_on: [b]'],
