@@ -1,6 +1,6 @@
 // depends_on and watch_paths of a build-config.yaml, read without the yaml library. Selection reads
 // every project's config, and in a cold process the yaml library costs ~0.25 ms per file, the
-// largest part of `kiln plan --selection-only`; this line reader costs a hundredth of that.
+// largest part of `kiln plan --selection-only`; this line reader costs about a tenth of that.
 // It answers only for a small, common subset of YAML and returns undefined for anything else, so
 // the caller falls back to the real parser (parseBuildConfig). Soundness over reach: when it
 // answers, the answer equals what the yaml library reads from an error-free document.
