@@ -56,8 +56,11 @@ export async function tryGitBytes(
         resolve({ exitCode: typeof code === 'number' ? code : 0, stdout, stderr: stderr.toString('utf8') });
       },
     );
-    // git reads stdin only where asked (cat-file --batch); closing it never leaves git waiting.
-    child.stdin?.end(options.input ?? '');
+    if (options.input !== undefined) {
+      // git may exit before reading it all (a bad repository); its exit code and stderr say why.
+      child.stdin?.on('error', () => {});
+      child.stdin?.end(options.input);
+    }
   });
 }
 
