@@ -1,11 +1,14 @@
-// Reads the projects folder for selection without parsing every build-config.yaml: only configs
-// that mention depends_on or watch_paths (the keys selection needs) are parsed here; the selected
-// projects are then parsed in full by readProjects. With 1,000 projects this is what keeps
-// `kiln plan` near the cost of `git diff` (docs/benchmarks.md, "Selection").
+// Reads the projects folder for selection without parsing every build-config.yaml: selection needs
+// only depends_on and watch_paths, read from the configs that mention them, by the quick line
+// reader where it answers and by the full parser otherwise; the selected projects are then parsed
+// in full by readProjects. With 1,000 projects this is what keeps `kiln plan` near the cost of
+// `git diff` (docs/benchmarks.md, "Selection").
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { BUILD_CONFIG_FILE } from '../config/build-config-schema.js';
+import { BUILD_CONFIG_FILE, PROJECT_NAME } from '../config/build-config-schema.js';
 import { parseBuildConfig } from '../config/parse-build-config.js';
+import { readSelectionKeys, type SelectionKeys } from '../config/read-selection-keys.js';
+import { checkRelativeGlob } from '../config/relative-path.js';
 import { type Problem, throwIfProblems } from '../errors.js';
 import type { Project, SelectableProject } from '../types.js';
 
@@ -57,24 +60,53 @@ function parse(found: Found, names: readonly string[], options: ScanOptions, pro
   return result.config;
 }
 
-/** Every project, with depends_on and watch_paths; throws CONFIG_INVALID for a config it had to parse. */
+/**
+ * Every project, with depends_on and watch_paths. Throws CONFIG_INVALID, with every problem the
+ * full parser finds in that file, when a config that mentions them cannot be read or breaks their
+ * rules. Other keys are checked where the project is built (readProjects) and by kiln validate.
+ */
 export function scanProjects(options: ScanOptions): SelectableProject[] {
   const found = findProjects(options);
   const names = found.map((f) => f.name);
   const problems: Problem[] = [];
   const projects = found.map((f) => {
-    // Without either key both default to [] (parse-build-config.ts), so the file need not be parsed.
+    // Without either key both default to [] (parse-build-config.ts), so the file need not be read.
     const relevant = f.text.includes('depends_on') || f.text.includes('watch_paths');
-    const config = relevant ? parse(f, names, options, problems) : undefined;
     return {
       name: f.name,
       dir: f.dir,
       file: f.file,
-      config: { depends_on: config?.depends_on ?? [], watch_paths: config?.watch_paths ?? [] },
+      config: relevant ? selectionKeys(f, names, options, problems) : { depends_on: [], watch_paths: [] },
     };
   });
   throwIfProblems('CONFIG_INVALID', 'invalid project configuration', problems);
   return projects;
+}
+
+/**
+ * The quick reader's answer when it gives one that passes the keys' rules; otherwise the full
+ * parser's, which also says where and what is wrong.
+ */
+function selectionKeys(
+  found: Found,
+  names: readonly string[],
+  options: ScanOptions,
+  problems: Problem[],
+): SelectionKeys {
+  const quick = readSelectionKeys(found.text);
+  if (quick && keysPassRules(quick, found.name, names)) return quick;
+  const config = parse(found, names, options, problems);
+  return { depends_on: config?.depends_on ?? [], watch_paths: config?.watch_paths ?? [] };
+}
+
+/** The rules parseBuildConfig applies to these two keys (build-config-schema.ts, build-config-rules.ts). */
+function keysPassRules(keys: SelectionKeys, project: string, names: readonly string[]): boolean {
+  const dependsOn = new Set(keys.depends_on);
+  return (
+    dependsOn.size === keys.depends_on.length &&
+    keys.depends_on.every((name) => PROJECT_NAME.test(name) && name !== project && names.includes(name)) &&
+    keys.watch_paths.every((glob) => checkRelativeGlob(glob) === undefined)
+  );
 }
 
 /**

@@ -40,9 +40,64 @@ describe('scanProjects', () => {
     ]);
   });
 
-  test('a config selection must read is validated (unknown dependency)', () => {
-    const root = tree({ 'projects/web/build-config.yaml': buildConfig('web', 'depends_on: [ghost]') });
-    expect(() => scanProjects({ root, projectsDir: 'projects' })).toThrow(KilnError);
+  // The quick line reader answers for the first forms; the others go to the full parser. Same result.
+  test.each([
+    ['flow', 'depends_on: [base, lib]\nwatch_paths: [shared/**]'],
+    ['block', 'depends_on:\n  - base\n  - lib\nwatch_paths:\n- shared/**'],
+    ['quoted items (full parser)', 'depends_on: ["base", \'lib\']\nwatch_paths: ["shared/**"]'],
+    ['an anchor (full parser)', 'depends_on: &deps [base, lib]\nwatch_paths: [shared/**]'],
+    ['multi-line flow (full parser)', 'depends_on: [base,\n  lib]\nwatch_paths: [shared/**]'],
+  ])('depends_on and watch_paths written as %s', (_, keys) => {
+    const root = tree({
+      'projects/web/build-config.yaml': buildConfig('web', keys),
+      'projects/base/build-config.yaml': buildConfig('base'),
+      'projects/lib/build-config.yaml': buildConfig('lib'),
+    });
+    const web = scanProjects({ root, projectsDir: 'projects' }).find((p) => p.name === 'web');
+    expect(web?.config).toEqual({ depends_on: ['base', 'lib'], watch_paths: ['shared/**'] });
+  });
+
+  // Values the quick reader reads but the rules refuse go to the full parser, which says where.
+  test.each([
+    ['an unknown dependency', 'depends_on: [ghost]', 'depends_on[0]', /no project named "ghost"/],
+    ['a self-dependency', 'depends_on: [web]', 'depends_on[0]', /cannot depend on itself/],
+    ['a duplicate', 'depends_on: [base, base]', 'depends_on[1]', /listed twice/],
+    ['a glob leaving the repository', 'watch_paths: [../other/**]', 'watch_paths[0]', /\.\./],
+  ])('%s in a config selection reads is CONFIG_INVALID at its line and field', (_, keys, field, message) => {
+    const root = tree({
+      'projects/web/build-config.yaml': buildConfig('web', keys),
+      'projects/base/build-config.yaml': buildConfig('base'),
+    });
+    const error = (() => {
+      try {
+        scanProjects({ root, projectsDir: 'projects' });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(KilnError);
+    expect((error as KilnError).code).toBe('CONFIG_INVALID');
+    const [problem] = (error as KilnError).problems;
+    expect(problem).toMatchObject({ file: 'projects/web/build-config.yaml', field });
+    expect(problem?.line).toBeGreaterThan(0);
+    expect(problem?.message).toMatch(message);
+  });
+
+  test('another key of a config read for depends_on is not checked here; readProjects checks it', () => {
+    const root = tree({
+      'projects/web/build-config.yaml': buildConfig(
+        'web',
+        'depends_on: [base]\nadditional_tags: ["not a tag"]',
+      ),
+      'projects/base/build-config.yaml': buildConfig('base'),
+    });
+    expect(scanProjects({ root, projectsDir: 'projects' }).find((p) => p.name === 'web')?.config).toEqual({
+      depends_on: ['base'],
+      watch_paths: [],
+    });
+    expect(() => readProjects({ root, projectsDir: 'projects', names: ['web'] })).toThrow(
+      /invalid project configuration/,
+    );
   });
 
   test('other configs are not parsed: a broken one does not stop selection (kiln validate reports it)', () => {

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { parseDocument } from 'yaml';
-import { readSelectionKeys, type SelectionKeys } from '../../src/config/read-selection-keys.js';
+import { readSelectionKeys, type SelectionKeys } from '../../../src/config/read-selection-keys.js';
 
 /** What the yaml library reads; 'error' for a document with errors (no answer is wrong then). */
 function yamlReading(text: string): SelectionKeys | 'error' | 'not a map' {
