@@ -9,7 +9,7 @@ import { usageError } from '../errors.js';
 import { formatSelectionTable, selectionJson } from '../select/format-selection.js';
 import { runSelection } from '../select/run-selection.js';
 import { readProjects, scanProjects } from '../select/scan-projects.js';
-import type { Project, Selection, Trigger } from '../types.js';
+import type { Project, SelectableProject, Selection, Trigger } from '../types.js';
 import { type Command, parseFlags } from './command.js';
 import { writeOutputFile } from './write-output.js';
 
@@ -34,32 +34,39 @@ export interface PlanSelectionOptions {
   projects?: string;
 }
 
-export interface PlanSelectionResult {
+export interface SelectionResult {
   root: string;
   settings: Settings;
-  /** The selected projects and their direct dependencies, parsed in full (the planner's input). */
-  projects: Project[];
+  /** Every project, with what selection reads of it (depends_on, watch_paths). */
+  scanned: SelectableProject[];
   ci: CiEnv;
   selection: Selection;
 }
 
+export interface PlanSelectionResult extends Omit<SelectionResult, 'scanned'> {
+  /** The selected projects and their direct dependencies, parsed in full (the planner's input). */
+  projects: Project[];
+}
+
 /**
- * Loads settings and CI variables, scans the projects (parsing only what selection needs), selects,
- * then parses the selected projects in full: what is built is validated, the rest is `kiln validate`'s.
- * The planner builds on the result.
+ * Loads settings and CI variables, scans the projects (reading only what selection needs) and
+ * selects. What `kiln plan --selection-only` prints; planSelection goes on to what is built.
  */
-export async function planSelection(
+export async function selectInRepository(
   options: PlanSelectionOptions,
   ctx: Context,
-): Promise<PlanSelectionResult> {
+): Promise<SelectionResult> {
   if (options.trigger !== undefined && !TRIGGERS.includes(options.trigger as Trigger)) {
     throw usageError(`--trigger must be one of ${TRIGGERS.join(', ')}, not "${options.trigger}"`);
   }
   const root = path.resolve(ctx.cwd, options.root ?? '.');
   const ci = parseCiEnv(ctx.env);
   const settings = await loadSettings({ root, env: ctx.env });
-  const scanOptions = { root, projectsDir: settings.projectsDir, repositoryMode: settings.repositoryMode };
-  const scanned = scanProjects(scanOptions);
+  const scanned = scanProjects({
+    root,
+    projectsDir: settings.projectsDir,
+    repositoryMode: settings.repositoryMode,
+  });
   const selection = await runSelection({
     ctx,
     settings,
@@ -73,13 +80,30 @@ export async function planSelection(
       ...(options.projects !== undefined ? { projects: options.projects } : {}),
     },
   });
+  return { root, settings, scanned, ci, selection };
+}
+
+/**
+ * Selects, then parses the selected projects in full: what is built is validated, the rest is
+ * `kiln validate`'s. The planner builds on the result.
+ */
+export async function planSelection(
+  options: PlanSelectionOptions,
+  ctx: Context,
+): Promise<PlanSelectionResult> {
+  const { scanned, ...selected } = await selectInRepository(options, ctx);
+  const { root, settings, selection } = selected;
   // The selected projects and what they depend on ({{image:NAME}} of a dependency not rebuilt).
-  const selectedNames = new Set(selection.projects.map((p) => p.name));
-  for (const p of scanned)
-    if (selectedNames.has(p.name)) for (const dep of p.config.depends_on) selectedNames.add(dep);
-  const allNames = scanned.map((p) => p.name);
-  const projects = readProjects({ ...scanOptions, names: [...selectedNames], allNames });
-  return { root, settings, projects, ci, selection };
+  const names = new Set(selection.projects.map((p) => p.name));
+  for (const p of scanned) if (names.has(p.name)) for (const dep of p.config.depends_on) names.add(dep);
+  const projects = readProjects({
+    root,
+    projectsDir: settings.projectsDir,
+    repositoryMode: settings.repositoryMode,
+    names: [...names],
+    allNames: scanned.map((p) => p.name),
+  });
+  return { ...selected, projects };
 }
 
 /** Writes --output (the child pipeline, or the selection JSON with --selection-only). */
@@ -124,15 +148,18 @@ export const planCommand: Command = {
     '  --json            print the plan as JSON (plan.json of kiln prepare)',
     '  --output FILE     also write the child pipeline YAML to FILE',
     '  --selection-only  stop after the selection (no git ls-remote, no registry needed):',
-    '                    print the selected projects and reasons; --output then writes their JSON',
+    '                    print the selected projects and reasons; --output then writes their JSON.',
+    '                    Of the configs it reads only depends_on and watch_paths (kiln validate',
+    '                    and plan without this flag check the rest)',
   ].join('\n'),
   async run(argv, ctx) {
     const { values } = parseFlags(argv, PLAN_FLAGS, 'plan');
-    const selected = await planSelection(values, ctx);
     if (values['selection-only']) {
-      await printSelection(selectionJson(selected.selection), selected.selection, values, ctx);
+      const { selection } = await selectInRepository(values, ctx);
+      await printSelection(selectionJson(selection), selection, values, ctx);
       return 0;
     }
+    const selected = await planSelection(values, ctx);
     for (const note of selected.selection.notes) ctx.log.info(`note: ${note}`);
     // Loaded here so --selection-only does not initialise the planner and renderer (bench/selection.mjs).
     const [{ planPipeline }, { formatPlan }] = await Promise.all([

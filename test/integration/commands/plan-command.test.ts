@@ -106,6 +106,23 @@ describe('kiln plan --selection-only', () => {
     expect(selection.projects.map((p) => p.name)).toEqual(['redis', 'app']);
   });
 
+  test('reads only what selection needs: a selected config broken elsewhere is listed; the full plan refuses it', async () => {
+    const r = createRepo('plan-cmd-broken');
+    r.write(projectFiles('web'));
+    const base = r.commit('initial');
+    r.write({
+      'projects/web/build-config.yaml': `${projectFiles('web')['projects/web/build-config.yaml']}additional_tags: ["not a tag"]\n`,
+    });
+    r.commit('a bad tag');
+    const selection = await kiln(['plan', '--selection-only', '--base', base, '--json'], r.dir);
+    expect(selection.code).toBe(0);
+    expect(JSON.parse(selection.stdout).projects.map((p: { name: string }) => p.name)).toEqual(['web']);
+    // Without --selection-only what is built is parsed in full, before anything is pinned or pushed.
+    const plan = await kiln(['plan', '--base', base], r.dir);
+    expect(plan.code).toBe(1);
+    expect(plan.stderr).toMatch(/projects\/web\/build-config\.yaml:\d+:\d+: additional_tags\[0\]/);
+  });
+
   test('--help documents the selection flags', async () => {
     const { code, stdout } = await kiln(['plan', '--help'], '/');
     expect(code).toBe(0);
