@@ -202,13 +202,13 @@ async function main() {
       `**in-process / buildah: ${(lib / bh).toFixed(2)}**. Measured ${new Date().toISOString().slice(0, 10)}.`,
     '',
     'Reading: the registry work meets the target with room to spare (children fetched in parallel, tags pushed',
-    'in parallel, one token per scope). End to end it is missed because starting Node and compiling the',
-    'single-file bundle (every command, the AWS SDK included, compiled on load; Node 20 has no module compile',
-    "cache) costs about as much as all of buildah's invocations together. kiln makes a few more requests",
+    'in parallel, one token per scope). End to end it is missed because a Node process costs about a third of',
+    "buildah's whole run before kiln loads a line (`node -e ''`, see \"Start-up\" below), and the manifest",
+    'command then loads its modules (zod, the registry client) on top. The split bundle (dist/kiln.js + chunks)',
+    'already loads only those; a resident process is what would meet the target. kiln makes a few more requests',
     'than buildah because it reads every tag before moving it (floating tags never move backwards) and',
     "reads each tag back after the PUT (one more now and then: distribution's filesystem driver answers a",
-    'read-back racing a sibling tag PUT with a 500, which kiln retries). A code-split bundle would start',
-    'faster, but Node\'s own start alone is over a third of buildah\'s run (see "Start-up" below).',
+    'read-back racing a sibling tag PUT with a 500, which kiln retries).',
     '',
   ].join('\n');
   console.log(section);
