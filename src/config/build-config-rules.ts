@@ -124,21 +124,36 @@ export function checkCrossField(
   }
 
   const dependsOn = strings(raw['depends_on']) ?? [];
-  const seen = new Set<string>();
-  for (const [i, name] of dependsOn.entries()) {
-    if (name === project) at(['depends_on', i], 'a project cannot depend on itself', 'remove this entry');
-    else if (seen.has(name)) at(['depends_on', i], `${name} is listed twice`, 'remove the duplicate');
-    else if (options.projectNames && PROJECT_NAME.test(name) && !options.projectNames.includes(name)) {
-      at(
-        ['depends_on', i],
-        `no project named "${name}"`,
-        suggestion(name, options.projectNames, 'list folder names under the projects folder'),
-      );
-    }
-    seen.add(name);
+  for (const finding of dependsOnFindings(dependsOn, project, options.projectNames)) {
+    at(['depends_on', finding.index], finding.message, finding.hint);
   }
 
   checkImagePlaceholders(raw['build_args'], new Set(dependsOn), at);
+}
+
+/**
+ * depends_on as a list: not the project itself, no name twice, every name a project. (Each name's
+ * form is the schema's.) Shared with selection's quick read of the key (select/scan-projects.ts).
+ */
+export function dependsOnFindings(
+  dependsOn: readonly string[],
+  project: string,
+  projectNames?: readonly string[],
+): { index: number; message: string; hint: string }[] {
+  const findings: { index: number; message: string; hint: string }[] = [];
+  const seen = new Set<string>();
+  for (const [index, name] of dependsOn.entries()) {
+    if (name === project) {
+      findings.push({ index, message: 'a project cannot depend on itself', hint: 'remove this entry' });
+    } else if (seen.has(name)) {
+      findings.push({ index, message: `${name} is listed twice`, hint: 'remove the duplicate' });
+    } else if (projectNames && PROJECT_NAME.test(name) && !projectNames.includes(name)) {
+      const hint = suggestion(name, projectNames, 'list folder names under the projects folder');
+      findings.push({ index, message: `no project named "${name}"`, hint });
+    }
+    seen.add(name);
+  }
+  return findings;
 }
 
 /** `{{image:NAME}}` must name a dependency, so the planner knows which image to put there. */

@@ -1,6 +1,6 @@
 // Questions about commits: resolve a revision, does it exist, ancestry, merge base, a file at a commit.
 import { KilnError } from '../errors.js';
-import { type GitOptions, runGit, tryGit, tryGitBytes } from './run-git.js';
+import { type GitOptions, maskText, runGit, tryGit, tryGitBytes } from './run-git.js';
 
 /** Revisions come from flags and CI variables: refuse what git would read as an option. */
 function checkRev(rev: string): void {
@@ -60,7 +60,14 @@ export async function showFiles(
   const askable = options.files.filter((f) => !/[\n\0]/.test(f.path));
   if (askable.length === 0) return options.files.map(() => undefined);
   const input = askable.map((f) => `${f.rev}:${f.path}\n`).join('');
-  const out = (await tryGitBytes(['cat-file', '--batch'], { ...options, input })).stdout;
+  const result = await tryGitBytes(['cat-file', '--batch'], { ...options, input });
+  if (result.exitCode !== 0) {
+    throw new KilnError('GIT_FAILED', `git cat-file --batch failed (exit ${result.exitCode})`, {
+      cause: new Error(maskText(options, result.stderr.trim()) || 'no output'),
+      hint: `is ${options.cwd} a git repository with these commits?`,
+    });
+  }
+  const out = result.stdout;
   // Per object: "<oid> <type> <size>\n<content>\n", or "<name> missing\n" (git-cat-file(1), BATCH OUTPUT).
   const texts = new Map<(typeof askable)[number], string | undefined>();
   let at = 0;

@@ -5,10 +5,12 @@
 // `git diff` (docs/benchmarks.md, "Selection").
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { dependsOnFindings } from '../config/build-config-rules.js';
 import { BUILD_CONFIG_FILE, PROJECT_NAME } from '../config/build-config-schema.js';
 import { parseBuildConfig } from '../config/parse-build-config.js';
 import { readSelectionKeys, type SelectionKeys } from '../config/read-selection-keys.js';
 import { checkRelativeGlob } from '../config/relative-path.js';
+import { readYaml } from '../config/yaml-source.js';
 import { type Problem, throwIfProblems } from '../errors.js';
 import type { Project, SelectableProject } from '../types.js';
 
@@ -85,7 +87,8 @@ export function scanProjects(options: ScanOptions): SelectableProject[] {
 
 /**
  * The quick reader's answer when it gives one that passes the keys' rules; otherwise the full
- * parser's, which also says where and what is wrong.
+ * parser's, whose problems count here only where they stop selection reading the two keys (the
+ * file cannot be read, or a problem in one of them): the quick path checks no other key either.
  */
 function selectionKeys(
   found: Found,
@@ -95,16 +98,25 @@ function selectionKeys(
 ): SelectionKeys {
   const quick = readSelectionKeys(found.text);
   if (quick && keysPassRules(quick, found.name, names)) return quick;
-  const config = parse(found, names, options, problems);
-  return { depends_on: config?.depends_on ?? [], watch_paths: config?.watch_paths ?? [] };
+  const fullProblems: Problem[] = [];
+  const config = parse(found, names, options, fullProblems);
+  if (config) return { depends_on: config.depends_on, watch_paths: config.watch_paths };
+  // Only other keys are wrong when the YAML reads as a map and no problem is on these two keys.
+  const data = readYaml(found.text, found.file).data;
+  const readable = typeof data === 'object' && data !== null && !Array.isArray(data);
+  const onKeys = (p: Problem) => /^(depends_on|watch_paths)\b/.test(p.field ?? '');
+  const blocking = readable ? fullProblems.filter(onKeys) : fullProblems;
+  problems.push(...blocking);
+  if (!readable || blocking.length > 0) return { depends_on: [], watch_paths: [] };
+  const keys = data as { depends_on?: string[] | null; watch_paths?: string[] | null };
+  return { depends_on: keys.depends_on ?? [], watch_paths: keys.watch_paths ?? [] };
 }
 
-/** The rules parseBuildConfig applies to these two keys (build-config-schema.ts, build-config-rules.ts). */
+/** The rules parseBuildConfig applies to these two keys: each item's form, then depends_on as a list. */
 function keysPassRules(keys: SelectionKeys, project: string, names: readonly string[]): boolean {
-  const dependsOn = new Set(keys.depends_on);
   return (
-    dependsOn.size === keys.depends_on.length &&
-    keys.depends_on.every((name) => PROJECT_NAME.test(name) && name !== project && names.includes(name)) &&
+    keys.depends_on.every((name) => PROJECT_NAME.test(name)) &&
+    dependsOnFindings(keys.depends_on, project, names).length === 0 &&
     keys.watch_paths.every((glob) => checkRelativeGlob(glob) === undefined)
   );
 }

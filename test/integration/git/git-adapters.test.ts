@@ -5,7 +5,7 @@ import { changedFiles, parseNameStatus } from '../../../src/git/changed-files.js
 import { ensureCommitPresent } from '../../../src/git/ensure-commit-present.js';
 import { isAncestor, mergeBase, resolveCommit, showFiles } from '../../../src/git/revisions.js';
 import { runGit } from '../../../src/git/run-git.js';
-import { createRepo } from '../select/scripted-repo.js';
+import { createRepo, tempDir } from '../select/scripted-repo.js';
 
 describe('parseNameStatus', () => {
   test.each([
@@ -92,6 +92,18 @@ describe('git adapters', () => {
       undefined,
     ]);
     expect(await showFiles({ cwd: files.dir, files: [] })).toEqual([]);
+  });
+
+  test('showFiles outside a repository is GIT_FAILED with git’s message, even when git stops reading early', async () => {
+    // 50,000 names: git exits before reading them all, so writing its input fails (EPIPE).
+    const many = Array.from({ length: 50_000 }, (_, i) => ({
+      rev: 'HEAD',
+      path: `projects/p${i}/build-config.yaml`,
+    }));
+    const error = await showFiles({ cwd: tempDir('not-a-repo'), files: many }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KilnError);
+    expect((error as KilnError).code).toBe('GIT_FAILED');
+    expect(((error as KilnError).cause as Error).message).toMatch(/not a git repository/);
   });
 
   test.each(['--output=/tmp/x', '', 'a b'])(

@@ -83,6 +83,25 @@ describe('scanProjects', () => {
     expect(problem?.message).toMatch(message);
   });
 
+  test.each([
+    ['the quick reader', 'depends_on: [base]'],
+    ['the full parser (quoted item)', 'depends_on: ["base"]'],
+  ])('read by %s, a config broken only in another key gives its keys (the same either way)', (_, keys) => {
+    const root = tree({
+      'projects/web/build-config.yaml': buildConfig('web', `${keys}\nadditional_tags: ["not a tag"]`),
+      'projects/base/build-config.yaml': buildConfig('base'),
+    });
+    expect(scanProjects({ root, projectsDir: 'projects' }).find((p) => p.name === 'web')?.config).toEqual({
+      depends_on: ['base'],
+      watch_paths: [],
+    });
+  });
+
+  test('a config that mentions depends_on but is not valid YAML is refused: its keys cannot be read', () => {
+    const root = tree({ 'projects/web/build-config.yaml': 'depends_on: [base\nupstream_ref: v1\n' });
+    expect(() => scanProjects({ root, projectsDir: 'projects' })).toThrow(/invalid project configuration/);
+  });
+
   test('another key of a config read for depends_on is not checked here; readProjects checks it', () => {
     const root = tree({
       'projects/web/build-config.yaml': buildConfig(
