@@ -1,5 +1,7 @@
 // kiln's only entry point: picks the command, runs it with the injected context, and is the one
 // place that turns errors into messages and exit codes (0 ok, 1 failure, 2 usage).
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { type Command, wantsHelp } from './commands/command.js';
 import { type Context, processContext } from './context.js';
 import { formatLocation, formatProblem, KilnError } from './errors.js';
@@ -105,9 +107,18 @@ function report(error: unknown, ctx: Context): number {
   return 1;
 }
 
-// Run when executed as the CLI (the bundle), not when imported by tests.
-const invokedAs = process.argv[1] ?? '';
-if (/kiln(\.js|\.ts)?$|cli\.(js|ts)$/.test(invokedAs)) {
+// Run when this file is the program (the bundle under any name or link), not when imported by tests.
+function isProgram(): boolean {
+  const invoked = process.argv[1];
+  if (!invoked) return false;
+  try {
+    return realpathSync(invoked) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isProgram()) {
   const ctx = processContext();
   main(process.argv.slice(2), ctx).then(
     (code) => {

@@ -34,10 +34,15 @@ export interface ResolveBaseInput {
 
 type Candidate = { rev: string; label: string; explicit?: boolean } | { branch: string; label: string };
 
+/** The commit selection compares up to: --head, else the pipeline's commit, else the checkout. */
+export function headRevision(flags: { head?: string }, ci: CiEnv): string {
+  return flags.head ?? ci.commitSha ?? 'HEAD';
+}
+
 export async function resolveBase(input: ResolveBaseInput): Promise<ResolvedRange> {
   const git = { cwd: input.root, mask: input.ctx.log.mask };
   const notes: string[] = [];
-  const headRev = input.flags.head ?? input.ci.commitSha ?? 'HEAD';
+  const headRev = headRevision(input.flags, input.ci);
   const head = await resolveCommit({ ...git, rev: headRev });
   if (!head) {
     throw new KilnError('REF_NOT_FOUND', `head commit ${headRev} is not in the clone at ${input.root}`, {

@@ -14,7 +14,7 @@ import { resolveCommit, showFiles } from '../git/revisions.js';
 import { gitlabHost, gitlabToken } from '../gitlab/host.js';
 import type { FileChange, SelectableProject, Selection, Trigger } from '../types.js';
 import { parseProjectList } from './project-list.js';
-import { ancestryNote, resolveBase } from './resolve-base.js';
+import { ancestryNote, headRevision, resolveBase } from './resolve-base.js';
 import { type SelectionInput, selectProjects } from './select-projects.js';
 
 export interface SelectionFlags {
@@ -104,7 +104,8 @@ export async function runSelection(input: RunSelectionInput): Promise<Selection>
       maxDeepen: input.maxDeepen ?? DEFAULT_MAX_DEEPEN,
       ...(lastSuccessful ? { lastSuccessful } : {}),
     }),
-    resolveCommit({ cwd: root, rev: 'HEAD' }),
+    // The working tree's commit, when head may be another one (projects are read from the tree).
+    headRevision(flags, ci) === 'HEAD' ? undefined : resolveCommit({ cwd: root, rev: 'HEAD' }),
   ]);
   const treeNote =
     headOfTree && headOfTree !== range.head

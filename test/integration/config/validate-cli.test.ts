@@ -1,6 +1,9 @@
 // The bundled CLI as users run it: a real process, real exit codes, stdout/stderr kept apart.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, test } from 'vitest';
 
@@ -46,5 +49,17 @@ describe('kiln validate (bundled CLI)', () => {
     const result = await kiln('validate', '--bogus');
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("Unknown option '--bogus'");
+  });
+
+  test('runs through a link of any name (an install may call it anything)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'kiln-link-'));
+    try {
+      const link = path.join(dir, 'image-builder');
+      await symlink(path.resolve(CLI), link);
+      const { stdout } = await run(link, ['validate']);
+      expect(stdout).toMatch(/^\d+ projects valid;/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
