@@ -8,7 +8,7 @@ import type { Context } from '../context.js';
 import { usageError } from '../errors.js';
 import { formatSelectionTable, selectionJson } from '../select/format-selection.js';
 import { runSelection } from '../select/run-selection.js';
-import { readProjects, scanProjects } from '../select/scan-projects.js';
+import { readProjects, type ScanOptions, scanProjects } from '../select/scan-projects.js';
 import type { Project, SelectableProject, Selection, Trigger } from '../types.js';
 import { type Command, parseFlags } from './command.js';
 import { writeOutputFile } from './write-output.js';
@@ -48,6 +48,11 @@ export interface PlanSelectionResult extends Omit<SelectionResult, 'scanned'> {
   projects: Project[];
 }
 
+/** Where the projects are, as scanProjects and readProjects take it. */
+function projectsIn(root: string, settings: Settings): ScanOptions {
+  return { root, projectsDir: settings.projectsDir, repositoryMode: settings.repositoryMode };
+}
+
 /**
  * Loads settings and CI variables, scans the projects (reading only what selection needs) and
  * selects. What `kiln plan --selection-only` prints; planSelection goes on to what is built.
@@ -62,11 +67,7 @@ export async function selectInRepository(
   const root = path.resolve(ctx.cwd, options.root ?? '.');
   const ci = parseCiEnv(ctx.env);
   const settings = await loadSettings({ root, env: ctx.env });
-  const scanned = scanProjects({
-    root,
-    projectsDir: settings.projectsDir,
-    repositoryMode: settings.repositoryMode,
-  });
+  const scanned = scanProjects(projectsIn(root, settings));
   const selection = await runSelection({
     ctx,
     settings,
@@ -97,9 +98,7 @@ export async function planSelection(
   const names = new Set(selection.projects.map((p) => p.name));
   for (const p of scanned) if (names.has(p.name)) for (const dep of p.config.depends_on) names.add(dep);
   const projects = readProjects({
-    root,
-    projectsDir: settings.projectsDir,
-    repositoryMode: settings.repositoryMode,
+    ...projectsIn(root, settings),
     names: [...names],
     allNames: scanned.map((p) => p.name),
   });

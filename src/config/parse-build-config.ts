@@ -13,6 +13,11 @@ export type ParseOptions = RuleOptions;
 export interface ParseResult {
   config?: BuildConfig;
   problems: Problem[];
+  /**
+   * The keys as read from YAML, before any rule: present whenever the text is a YAML map, even
+   * when problems stop `config` (selection reads depends_on from it when only other keys are wrong).
+   */
+  data?: Record<string, unknown>;
 }
 
 export function parseBuildConfig(
@@ -50,8 +55,9 @@ export function parseBuildConfig(
 
   // File order reads best; the sort is stable, so problems on one spot keep their order.
   problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
-  if (problems.length > 0 || !parsed.success) return { problems };
-  return { config: withDefaults(parsed.data), problems };
+  const map = data as Record<string, unknown>;
+  if (problems.length > 0 || !parsed.success) return { problems, data: map };
+  return { config: withDefaults(parsed.data), problems, data: map };
 }
 
 function toBuildArgs(value: BuildConfigFile['build_args']): BuildArg[] {

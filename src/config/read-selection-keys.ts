@@ -18,7 +18,8 @@ type SelectionKey = keyof SelectionKeys;
  */
 const REFUSED_TEXT = /[\t\uFEFF\u2028\u2029]|\r(?!\n)|^(?:---|\.\.\.|%)/m;
 const KEY_LINE = /^([A-Za-z_][A-Za-z0-9_]*):(?: (.*))?$/;
-const EMPTY_VALUE = /^ *(?:#.*)?$/;
+/** A blank line or a comment; also a key's empty value (the text after `key:`). */
+const NOTHING = /^ *(?:#.*)?$/;
 const FLOW_VALUE = /^ *\[([^\]]*)\] *(?: #.*)?$/;
 const ITEM_LINE = /^( *)- +(.*?) *(?: #.*)?$/;
 /** A letter first (after an optional dot) rules out most numbers, `~`, aliases, tags and quotes. */
@@ -52,7 +53,7 @@ export function readSelectionKeys(text: string): SelectionKeys | undefined {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string;
     if (line.startsWith(' ') && indentedAllowed) continue;
-    if (isBlankOrComment(line)) continue;
+    if (NOTHING.test(line)) continue;
     if (line.startsWith(' ')) return undefined;
     if (/^-(?: |$)/.test(line)) {
       if (!columnZeroItemsAllowed) return undefined;
@@ -62,7 +63,7 @@ export function readSelectionKeys(text: string): SelectionKeys | undefined {
     if (key === undefined || keys.has(key)) return undefined; // the real parser reports duplicates
     keys.add(key);
     indentedAllowed = key !== 'depends_on' && key !== 'watch_paths';
-    columnZeroItemsAllowed = indentedAllowed && EMPTY_VALUE.test(rest);
+    columnZeroItemsAllowed = indentedAllowed && NOTHING.test(rest);
     if (indentedAllowed) continue;
 
     const flow = FLOW_VALUE.exec(rest);
@@ -72,7 +73,7 @@ export function readSelectionKeys(text: string): SelectionKeys | undefined {
       const values = /^ *$/.test(inside) ? [] : inside.split(',').map((item) => item.replace(/^ +| +$/g, ''));
       if (!values.every(isPlainString)) return undefined;
       found[key as SelectionKey] = values;
-    } else if (EMPTY_VALUE.test(rest)) {
+    } else if (NOTHING.test(rest)) {
       const sequence = readBlockSequence(lines, i + 1);
       if (!sequence) return undefined;
       found[key as SelectionKey] = sequence.items;
@@ -94,7 +95,7 @@ function readBlockSequence(lines: string[], start: number): { items: string[]; n
   let i = start;
   for (; i < lines.length; i++) {
     const line = lines[i] as string;
-    if (isBlankOrComment(line)) continue;
+    if (NOTHING.test(line)) continue;
     const [, spaces, item] = ITEM_LINE.exec(line) ?? [];
     if (spaces === undefined || item === undefined) break;
     indent ??= spaces.length;
@@ -106,10 +107,6 @@ function readBlockSequence(lines: string[], start: number): { items: string[]; n
 
 function isPlainString(item: string): boolean {
   return PLAIN_STRING.test(item) && !NOT_STRINGS.has(item);
-}
-
-function isBlankOrComment(line: string): boolean {
-  return /^ *(?:#.*)?$/.test(line);
 }
 
 /**

@@ -56,10 +56,11 @@ export async function showFiles(
   options: GitOptions & { files: readonly { rev: string; path: string }[] },
 ): Promise<(string | undefined)[]> {
   for (const file of options.files) checkRev(file.rev);
+  const texts: (string | undefined)[] = options.files.map(() => undefined);
   // The batch input is one object name a line: a path with a newline cannot be asked for.
-  const askable = options.files.filter((f) => !/[\n\0]/.test(f.path));
-  if (askable.length === 0) return options.files.map(() => undefined);
-  const input = askable.map((f) => `${f.rev}:${f.path}\n`).join('');
+  const asked = options.files.flatMap((file, i) => (/[\n\0]/.test(file.path) ? [] : [{ file, i }]));
+  if (asked.length === 0) return texts;
+  const input = asked.map(({ file }) => `${file.rev}:${file.path}\n`).join('');
   const result = await tryGitBytes(['cat-file', '--batch'], { ...options, input });
   if (result.exitCode !== 0) {
     throw new KilnError('GIT_FAILED', `git cat-file --batch failed (exit ${result.exitCode})`, {
@@ -69,22 +70,22 @@ export async function showFiles(
   }
   const out = result.stdout;
   // Per object: "<oid> <type> <size>\n<content>\n", or "<name> missing\n" (git-cat-file(1), BATCH OUTPUT).
-  const texts = new Map<(typeof askable)[number], string | undefined>();
   let at = 0;
-  for (const file of askable) {
+  for (const { i } of asked) {
     const eol = out.indexOf(0x0a, at);
-    if (eol < 0)
+    if (eol < 0) {
       throw new KilnError('GIT_FAILED', 'git cat-file --batch ended early', {
         hint: 'run it yourself to see why',
       });
+    }
     const header = /^[0-9a-f]{40,64} (\S+) (\d+)$/.exec(out.toString('utf8', at, eol));
     at = eol + 1;
     if (!header) continue; // "<name> missing" or "<name> ambiguous": no content follows
     const size = Number(header[2]);
-    texts.set(file, header[1] === 'blob' ? out.toString('utf8', at, at + size) : undefined);
+    if (header[1] === 'blob') texts[i] = out.toString('utf8', at, at + size);
     at += size + 1;
   }
-  return options.files.map((f) => texts.get(f));
+  return texts;
 }
 
 export async function isShallow(options: GitOptions): Promise<boolean> {

@@ -18,7 +18,7 @@ export interface GitResult {
 }
 
 /** Runs git and returns its result whatever the exit code (for questions answered by the exit code). */
-export async function tryGit(args: string[], options: GitOptions & { input?: string }): Promise<GitResult> {
+export async function tryGit(args: string[], options: GitOptions): Promise<GitResult> {
   const result = await tryGitBytes(args, options);
   return { ...result, stdout: result.stdout.toString('utf8') };
 }

@@ -7,10 +7,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { dependsOnFindings } from '../config/build-config-rules.js';
 import { BUILD_CONFIG_FILE, PROJECT_NAME } from '../config/build-config-schema.js';
-import { parseBuildConfig } from '../config/parse-build-config.js';
+import { type ParseResult, parseBuildConfig } from '../config/parse-build-config.js';
 import { readSelectionKeys, type SelectionKeys } from '../config/read-selection-keys.js';
 import { checkRelativeGlob } from '../config/relative-path.js';
-import { readYaml } from '../config/yaml-source.js';
 import { type Problem, throwIfProblems } from '../errors.js';
 import type { Project, SelectableProject } from '../types.js';
 
@@ -53,13 +52,11 @@ function findProjects(options: ScanOptions): Found[] {
   return found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-function parse(found: Found, names: readonly string[], options: ScanOptions, problems: Problem[]) {
-  const result = parseBuildConfig(found.text, found.file, found.name, {
+function parse(found: Found, names: readonly string[], options: ScanOptions): ParseResult {
+  return parseBuildConfig(found.text, found.file, found.name, {
     projectNames: names,
     ...(options.repositoryMode ? { repositoryMode: options.repositoryMode } : {}),
   });
-  problems.push(...result.problems);
-  return result.config;
 }
 
 /**
@@ -98,17 +95,15 @@ function selectionKeys(
 ): SelectionKeys {
   const quick = readSelectionKeys(found.text);
   if (quick && keysPassRules(quick, found.name, names)) return quick;
-  const fullProblems: Problem[] = [];
-  const config = parse(found, names, options, fullProblems);
-  if (config) return { depends_on: config.depends_on, watch_paths: config.watch_paths };
-  // Only other keys are wrong when the YAML reads as a map and no problem is on these two keys.
-  const data = readYaml(found.text, found.file).data;
-  const readable = typeof data === 'object' && data !== null && !Array.isArray(data);
+  const full = parse(found, names, options);
+  if (full.config) return { depends_on: full.config.depends_on, watch_paths: full.config.watch_paths };
+  // Without a map (a YAML error, not a map) nothing can be read; with one, only problems on these
+  // two keys stop selection reading them.
   const onKeys = (p: Problem) => /^(depends_on|watch_paths)\b/.test(p.field ?? '');
-  const blocking = readable ? fullProblems.filter(onKeys) : fullProblems;
+  const blocking = full.data ? full.problems.filter(onKeys) : full.problems;
   problems.push(...blocking);
-  if (!readable || blocking.length > 0) return { depends_on: [], watch_paths: [] };
-  const keys = data as { depends_on?: string[] | null; watch_paths?: string[] | null };
+  if (!full.data || blocking.length > 0) return { depends_on: [], watch_paths: [] };
+  const keys = full.data as { depends_on?: string[] | null; watch_paths?: string[] | null };
   return { depends_on: keys.depends_on ?? [], watch_paths: keys.watch_paths ?? [] };
 }
 
@@ -142,8 +137,9 @@ export function readProjects(
       problems.push({ file, message: `cannot read ${BUILD_CONFIG_FILE}: ${(error as Error).message}` });
       continue;
     }
-    const config = parse({ name, dir, file, text }, all, options, problems);
-    if (config) projects.push({ name, dir, file, config });
+    const parsed = parse({ name, dir, file, text }, all, options);
+    problems.push(...parsed.problems);
+    if (parsed.config) projects.push({ name, dir, file, config: parsed.config });
   }
   throwIfProblems('CONFIG_INVALID', 'invalid project configuration', problems);
   return projects;
