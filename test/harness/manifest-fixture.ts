@@ -1,10 +1,41 @@
 // One "pipeline" for manifest tests and benches: per-architecture images pushed to a real
 // registry with buildah, their digest files written where the build jobs would leave them, and
 // the ManifestSpec the plan would render.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ManifestSpec } from '../../src/types.js';
-import type { ImageBuilder, TestRegistry } from './registry.js';
+import { createImageBuilder, type ImageBuilder, startRegistry, type TestRegistry } from './registry.js';
+
+/** What a manifest test file runs against: a real registry, an image builder and the job's folder. */
+export interface ManifestTestbed {
+  registry: TestRegistry;
+  builder: ImageBuilder;
+  /** The manifest job's working folder. */
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the three side by side; if one fails, the others are stopped before the error is thrown. */
+export async function startManifestTestbed(dirPrefix: string): Promise<ManifestTestbed> {
+  const [registry, builder, dir] = await Promise.allSettled([
+    startRegistry(),
+    createImageBuilder(),
+    mkdtemp(path.join(tmpdir(), dirPrefix)),
+  ]);
+  const stop = async () => {
+    await Promise.all([
+      registry.status === 'fulfilled' && registry.value.stop(),
+      builder.status === 'fulfilled' && builder.value.cleanup(),
+      dir.status === 'fulfilled' && rm(dir.value, { recursive: true, force: true }),
+    ]);
+  };
+  if (registry.status === 'rejected' || builder.status === 'rejected' || dir.status === 'rejected') {
+    await stop();
+    throw [registry, builder, dir].find((r) => r.status === 'rejected')?.reason;
+  }
+  return { registry: registry.value, builder: builder.value, dir: dir.value, stop };
+}
 
 export interface PipelineFixture {
   spec: ManifestSpec;

@@ -2,33 +2,30 @@
 // after the registry already applied the request), 503s and 429s on about a third of requests,
 // seeded. The job still completes, every tag ends at the index, and no tag is ever seen
 // pointing at anything else (a watcher polls the registry directly while the job runs).
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { main } from '../../../src/cli.js';
 import type { Context } from '../../../src/context.js';
 import { createMemoryLogger } from '../../../src/log.js';
 import { type FaultProxy, startFaultProxy } from '../../harness/fault-proxy.js';
-import { preparePipeline } from '../../harness/manifest-fixture.js';
 import {
-  createImageBuilder,
-  type ImageBuilder,
-  startRegistry,
-  type TestRegistry,
-} from '../../harness/registry.js';
+  type ManifestTestbed,
+  preparePipeline,
+  startManifestTestbed,
+} from '../../harness/manifest-fixture.js';
+import type { ImageBuilder, TestRegistry } from '../../harness/registry.js';
 
 let registry: TestRegistry;
 let builder: ImageBuilder;
 let dir: string;
+let testbed: ManifestTestbed;
 
 beforeAll(async () => {
-  [registry, builder] = await Promise.all([startRegistry(), createImageBuilder()]);
-  dir = await mkdtemp(path.join(tmpdir(), 'kiln-faults-'));
+  testbed = await startManifestTestbed('kiln-faults-');
+  ({ registry, builder, dir } = testbed);
 });
-afterAll(async () => {
-  await Promise.all([registry?.stop(), builder?.cleanup(), dir && rm(dir, { recursive: true, force: true })]);
-});
+afterAll(() => testbed?.stop());
 
 const ACCEPT = 'application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json';
 

@@ -1,27 +1,24 @@
 // kiln manifest against a real distribution registry (no auth), children pushed with buildah,
 // results read back with skopeo.
 import { execFile } from 'node:child_process';
-import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { main } from '../../../src/cli.js';
 import type { Context } from '../../../src/context.js';
 import { createMemoryLogger } from '../../../src/log.js';
-import { preparePipeline } from '../../harness/manifest-fixture.js';
 import {
-  createImageBuilder,
-  type ImageBuilder,
-  skopeoInspect,
-  skopeoRaw,
-  startRegistry,
-  type TestRegistry,
-} from '../../harness/registry.js';
+  type ManifestTestbed,
+  preparePipeline,
+  startManifestTestbed,
+} from '../../harness/manifest-fixture.js';
+import { type ImageBuilder, skopeoInspect, skopeoRaw, type TestRegistry } from '../../harness/registry.js';
 
 let registry: TestRegistry;
 let builder: ImageBuilder;
 let dir: string;
+let testbed: ManifestTestbed;
 let counter = 0;
 const run = promisify(execFile);
 
@@ -52,12 +49,10 @@ async function digestOf(reference: string): Promise<string | undefined> {
 }
 
 beforeAll(async () => {
-  [registry, builder] = await Promise.all([startRegistry(), createImageBuilder()]);
-  dir = await mkdtemp(path.join(tmpdir(), 'kiln-manifest-'));
+  testbed = await startManifestTestbed('kiln-manifest-');
+  ({ registry, builder, dir } = testbed);
 });
-afterAll(async () => {
-  await Promise.all([registry?.stop(), builder?.cleanup(), dir && rm(dir, { recursive: true, force: true })]);
-});
+afterAll(() => testbed?.stop());
 
 describe('kiln manifest', () => {
   test('amd64 + arm64 OCI images become one OCI index under every tag', async () => {

@@ -1,8 +1,7 @@
 // Rerun safety and floating tags, against a real distribution registry: reruns and half-failed
 // runs end in the state of one clean run; an older pipeline finishing late never moves a
 // floating tag back.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { main } from '../../../src/cli.js';
@@ -11,26 +10,25 @@ import { createMemoryLogger } from '../../../src/log.js';
 import { runManifest } from '../../../src/manifest/run-manifest.js';
 import { createRegistryClient } from '../../../src/registry/client.js';
 import type { ManifestSpec } from '../../../src/types.js';
-import { type PipelineFixture, preparePipeline } from '../../harness/manifest-fixture.js';
 import {
-  createImageBuilder,
-  type ImageBuilder,
-  startRegistry,
-  type TestRegistry,
-} from '../../harness/registry.js';
+  type ManifestTestbed,
+  type PipelineFixture,
+  preparePipeline,
+  startManifestTestbed,
+} from '../../harness/manifest-fixture.js';
+import type { ImageBuilder, TestRegistry } from '../../harness/registry.js';
 
 let registry: TestRegistry;
 let builder: ImageBuilder;
 let dir: string;
+let testbed: ManifestTestbed;
 let counter = 0;
 
 beforeAll(async () => {
-  [registry, builder] = await Promise.all([startRegistry(), createImageBuilder()]);
-  dir = await mkdtemp(path.join(tmpdir(), 'kiln-publish-'));
+  testbed = await startManifestTestbed('kiln-publish-');
+  ({ registry, builder, dir } = testbed);
 });
-afterAll(async () => {
-  await Promise.all([registry?.stop(), builder?.cleanup(), dir && rm(dir, { recursive: true, force: true })]);
-});
+afterAll(() => testbed?.stop());
 
 async function runManifestJob(spec: ManifestSpec) {
   const log = createMemoryLogger();
