@@ -1,9 +1,10 @@
 // No GitLab runs here: this local HTTP server on 127.0.0.1 answers GET /api/v4/projects/:id/pipelines
 // exactly as the documented endpoint does (https://docs.gitlab.com/api/pipelines/#list-project-pipelines):
 // a JSON array of pipelines, newest first for order_by=id&sort=desc, with the offset-pagination
-// headers, 401 {"message":"401 Unauthorized"} without a valid PRIVATE-TOKEN.
+// headers (offset-pagination.ts), 401 {"message":"401 Unauthorized"} without a valid PRIVATE-TOKEN.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { listenLocal } from '../../harness/net.js';
+import { offsetPage } from './offset-pagination.js';
 
 export interface StubPipeline {
   id: number;
@@ -49,13 +50,10 @@ export async function startGitlabStub(options: {
     );
     const desc = (q.get('sort') ?? 'desc') === 'desc';
     list = [...list].sort((a, b) => (desc ? b.id - a.id : a.id - b.id));
-    const perPage = Number(q.get('per_page') ?? 20);
-    const page = Number(q.get('page') ?? 1);
-    const slice = list.slice((page - 1) * perPage, page * perPage);
-    const totalPages = Math.max(1, Math.ceil(list.length / perPage));
+    const page = offsetPage(list, req);
     json(
       200,
-      slice.map((p) => ({
+      page.items.map((p) => ({
         id: p.id,
         iid: p.id - 1000,
         project_id: Number(options.projectId),
@@ -67,14 +65,7 @@ export async function startGitlabStub(options: {
         updated_at: '2026-11-20T10:05:00.000Z',
         web_url: `https://gitlab.example.com/platform/images/-/pipelines/${p.id}`,
       })),
-      {
-        'x-page': String(page),
-        'x-per-page': String(perPage),
-        'x-total': String(list.length),
-        'x-total-pages': String(totalPages),
-        'x-next-page': page < totalPages ? String(page + 1) : '',
-        'x-prev-page': page > 1 ? String(page - 1) : '',
-      },
+      page.headers,
     );
   });
   const { url, stop } = await listenLocal(server);

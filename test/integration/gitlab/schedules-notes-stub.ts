@@ -8,6 +8,7 @@
 // `:id` is the numeric id or the URL-encoded path; 401 {"message":"401 Unauthorized"} without the token.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { listenLocal } from '../../harness/net.js';
+import { offsetPage } from './offset-pagination.js';
 
 export interface StubSchedule {
   id: number;
@@ -61,33 +62,9 @@ export async function startSchedulesNotesStub(options: {
     const m = /^\/api\/v4\/projects\/([^/]+)\/(.*)$/.exec(raw);
     if (!m || !projectIds.includes(m[1]!)) return json(404, { message: '404 Project Not Found' });
     const rest = m[2]!;
-    // Offset pagination as documented (https://docs.gitlab.com/api/rest/#offset-based-pagination):
-    // per_page (default 20, at most 100), page, the x-* headers and a Link header (gitbeaker follows it).
     const list = (items: unknown[]) => {
-      const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 20));
-      const page = Number(url.searchParams.get('page') ?? 1);
-      const totalPages = Math.max(1, Math.ceil(items.length / perPage));
-      const link = (p: number, rel: string) => {
-        const target = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
-        target.searchParams.set('page', String(p));
-        target.searchParams.set('per_page', String(perPage));
-        return `<${target.toString()}>; rel="${rel}"`;
-      };
-      const links = [
-        ...(page > 1 ? [link(page - 1, 'prev')] : []),
-        ...(page < totalPages ? [link(page + 1, 'next')] : []),
-        link(1, 'first'),
-        link(totalPages, 'last'),
-      ];
-      json(200, items.slice((page - 1) * perPage, page * perPage), {
-        'x-page': String(page),
-        'x-per-page': String(perPage),
-        'x-total': String(items.length),
-        'x-total-pages': String(totalPages),
-        'x-next-page': page < totalPages ? String(page + 1) : '',
-        'x-prev-page': page > 1 ? String(page - 1) : '',
-        link: links.join(', '),
-      });
+      const page = offsetPage(items, req);
+      json(200, page.items, page.headers);
     };
 
     if (rest === 'pipeline_schedules' && method === 'GET') return list(schedules.map(scheduleJson));
