@@ -152,19 +152,25 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 
   const manifestPath = (repository: string, reference: string) =>
     `${repository}/manifests/${checkReference(reference)}`;
+  /** GET or HEAD of a manifest in any type kiln reads; undefined when the registry has none (404). */
+  const readManifest = async (method: 'GET' | 'HEAD', repository: string, reference: string) => {
+    const result = await call({
+      method,
+      repository,
+      reference,
+      path: manifestPath(repository, reference),
+      headers: { accept: MANIFEST_ACCEPT },
+      ok: [404],
+    });
+    return result.response.status === 404 ? undefined : result;
+  };
 
   return {
     host: options.host,
     async getManifest(repository, reference) {
-      const { response, body } = await call({
-        method: 'GET',
-        repository,
-        reference,
-        path: manifestPath(repository, reference),
-        headers: { accept: MANIFEST_ACCEPT },
-        ok: [404],
-      });
-      if (response.status === 404) return undefined;
+      const found = await readManifest('GET', repository, reference);
+      if (!found) return undefined;
+      const { response, body } = found;
       const digest = sha256Digest(body);
       // Content addressing is the whole point of "by digest": never trust bytes that do not match.
       if (reference.startsWith('sha256:') && digest !== reference) {
@@ -176,15 +182,9 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       return { mediaType: mediaTypeHeader(response) || mediaTypeOf(body), digest, bytes: body };
     },
     async headManifest(repository, reference) {
-      const { response } = await call({
-        method: 'HEAD',
-        repository,
-        reference,
-        path: manifestPath(repository, reference),
-        headers: { accept: MANIFEST_ACCEPT },
-        ok: [404],
-      });
-      if (response.status === 404) return undefined;
+      const found = await readManifest('HEAD', repository, reference);
+      if (!found) return undefined;
+      const { response } = found;
       const digest = response.headers.get('docker-content-digest');
       if (!digest) {
         // Some registries omit the digest on HEAD; GET and hash instead.
