@@ -5,6 +5,7 @@ import { type RefinementCtx, z } from 'zod';
 import { checkUpstreamRef, checkUpstreamRepo, type Finding } from './git-url.js';
 import { archSuffix, BUILDABLE_PLATFORMS, DEFAULT_PLATFORMS } from './oci.js';
 import { checkRelativeGlob, checkRelativePath } from './relative-path.js';
+import { unsafeTextFinding } from './unsafe-text.js';
 
 export const BUILD_CONFIG_FILE = 'build-config.yaml';
 export const BUILD_ARG_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -96,12 +97,11 @@ function checkBuildArgs(value: string[] | Record<string, string | boolean>, ctx:
       );
     }
     seen.add(entry.key);
-    if (/[\n\r\u0000]/.test(entry.value)) {
-      report(
-        ctx,
-        { message: `value of ${entry.key} contains a newline or NUL`, hint: 'build-arg values are one line' },
-        entry.path,
-      );
+    const unsafe = unsafeTextFinding(entry.value, 'build-arg values are one line of text', {
+      allowTab: true,
+    });
+    if (unsafe) {
+      report(ctx, { ...unsafe, message: `value of ${entry.key} ${unsafe.message}` }, entry.path);
     } else if (/\$\{(?![A-Za-z_][A-Za-z0-9_]*\})/.test(entry.value)) {
       report(
         ctx,

@@ -3,10 +3,12 @@
 // `ext::` and `fd::` run commands (https://git-scm.com/docs/git-remote-ext), `file://` reads the
 // runner's disk, a leading `-` becomes an option (CVE-2017-1000117 used `ssh://-oProxyCommand=…`).
 import type { Problem } from '../errors.js';
+import { describeCharacter } from './unsafe-text.js';
 
 export type Finding = Pick<Problem, 'message' | 'hint'>;
 
-const CONTROL_OR_SPACE = /[\s\u0000-\u001f\u007f]/;
+// \s covers U+2028, U+2029 and the byte-order mark; C1 (NEL among them) is added by hand.
+const CONTROL_OR_SPACE = /[\s\u0000-\u001f\u007f-\u009f\ufffe\uffff]|\p{Cs}/u;
 const HOST =
   /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])$/;
 const SCP_LIKE = /^([A-Za-z0-9._-]+)@([^/:]+):(.+)$/;
@@ -90,8 +92,10 @@ function checkScpLike(url: string): Finding | undefined {
 
 /** A full commit SHA: 40 hex digits (SHA-1) or 64 (SHA-256 repositories). */
 export const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-// git check-ref-format: no control characters, space, ~ ^ : ? * [ \ anywhere.
-const REF_FORBIDDEN = /[\u0000-\u0020\u007f~^:?*[\\]/;
+// git check-ref-format: no control characters, space, ~ ^ : ? * [ \ anywhere. kiln also refuses what
+// YAML 1.1 reads as a line break (NEL, U+2028, U+2029) and the other characters of unsafe-text.ts.
+const REF_FORBIDDEN = /[\u0000-\u0020\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff~^:?*[\\]|\p{Cs}/u;
+const REF_INVISIBLE = /^[\u0000-\u0020\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]$|^\p{Cs}$/u;
 
 export function isFullCommitSha(ref: string): boolean {
   return FULL_SHA.test(ref);
@@ -109,9 +113,7 @@ export function checkUpstreamRef(ref: string): Finding | undefined {
     return { message: 'must not start with "-" (git would read it as an option)', hint };
   const bad = REF_FORBIDDEN.exec(ref);
   if (bad) {
-    const shown = /[\u0000-\u0020\u007f]/.test(bad[0])
-      ? `character U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0')}`
-      : `"${bad[0]}"`;
+    const shown = REF_INVISIBLE.test(bad[0]) ? `character ${describeCharacter(bad[0])}` : `"${bad[0]}"`;
     return { message: `is not a valid git ref name: ${shown} is not allowed`, hint };
   }
   // Valid for git, but no real tag or branch has them; refused so a ref is never shell syntax.

@@ -3,13 +3,12 @@
 // outside the checkout would let a project read the runner's files into an image.
 import path from 'node:path';
 import type { Finding } from './git-url.js';
-
-const CONTROL = /[\u0000-\u001f\u007f]/;
+import { unsafeTextFinding } from './unsafe-text.js';
 
 /** undefined when `value` stays inside its root, else why not. `a/../b` is fine; `a/../../b` is not. */
 export function checkRelativePath(value: string): Finding | undefined {
-  if (CONTROL.test(value))
-    return { message: 'must not contain control characters or newlines', hint: 'write the path on one line' };
+  const unsafe = unsafeTextFinding(value, 'write the path on one line, without control characters');
+  if (unsafe) return unsafe;
   if (value.includes('\\'))
     return { message: 'must use "/" as separator', hint: `write ${value.replace(/\\/g, '/')}` };
   if (value.startsWith('/') || /^[A-Za-z]:/.test(value)) {
