@@ -74,6 +74,7 @@ export async function planPipeline(input: {
     log: ctx.log,
     ...(input.ci.serverHost ? { serverHost: input.ci.serverHost } : {}),
     ...(settings.upstreamTokenVariable ? { upstreamTokenVariable: settings.upstreamTokenVariable } : {}),
+    upstreamTokenHosts: settings.upstreamTokenHosts,
   });
   const plan = assemblePlan({
     selection,

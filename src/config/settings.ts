@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Env } from '../context.js';
 import { KilnError, type Problem, throwIfProblems } from '../errors.js';
 import type { BuilderName, Platform } from '../types.js';
+import { checkSetting } from './setting-rules.js';
 
 export const SETTINGS_FILE = 'kiln.yaml';
 
@@ -34,8 +35,10 @@ export interface Settings {
   registryMirror: string;
   /** Name of the CI variable holding a GitLab API token (last successful pipeline, schedules, notes). */
   gitlabTokenVariable: string;
-  /** Name of the CI variable holding a token for private upstreams on other hosts. */
+  /** Name of the CI variable holding a token for private upstreams on `upstreamTokenHosts`. */
   upstreamTokenVariable: string;
+  /** The only hosts (`host` or `host:port`) the upstream token is ever sent to. */
+  upstreamTokenHosts: string[];
   /** What merge-request pipelines do: plan and validate only, or also build (never release tags). */
   mergeRequests: 'plan' | 'build';
   /** Talk plain HTTP to the registry (local registries in tests and demos). */
@@ -67,6 +70,7 @@ export const DEFAULT_SETTINGS: Settings = {
   registryMirror: '',
   gitlabTokenVariable: 'KILN_GITLAB_TOKEN',
   upstreamTokenVariable: '',
+  upstreamTokenHosts: [],
   mergeRequests: 'plan',
   insecureRegistry: false,
   awsRegion: '',
@@ -91,6 +95,7 @@ const fileSchema = z
     registry_mirror: z.string(),
     gitlab_token_variable: z.string(),
     upstream_token_variable: z.string(),
+    upstream_token_hosts: list,
     merge_requests: z.enum(['plan', 'build']),
     insecure_registry: z.boolean(),
     aws_region: z.string(),
@@ -123,6 +128,7 @@ export const ENV_NAMES = {
   registryMirror: 'KILN_REGISTRY_MIRROR',
   gitlabTokenVariable: 'KILN_GITLAB_TOKEN_VARIABLE',
   upstreamTokenVariable: 'KILN_UPSTREAM_TOKEN_VARIABLE',
+  upstreamTokenHosts: 'KILN_UPSTREAM_TOKEN_HOSTS',
   mergeRequests: 'KILN_MERGE_REQUESTS',
   insecureRegistry: 'KILN_INSECURE_REGISTRY',
   awsRegion: 'KILN_AWS_REGION',
@@ -192,10 +198,13 @@ function applyRaw(
     switch (key) {
       case 'ignore':
       case 'globalPaths':
+      case 'upstreamTokenHosts':
         s[key] = splitList(value);
+        checkSetting(key, s[key], problems, { field });
         break;
       case 'runnerTags':
         s.runnerTags = parseRunnerTags(value, problems, field);
+        checkSetting(key, Object.values(s.runnerTags).flat(), problems, { field });
         break;
       case 'repositoryMode':
         s.repositoryMode =
@@ -216,15 +225,19 @@ function applyRaw(
         break;
       case 'kanikoImage':
         s.images.kaniko = value;
+        checkSetting(key, value, problems, { field });
         break;
       case 'buildahImage':
         s.images.buildah = value;
+        checkSetting(key, value, problems, { field });
         break;
       case 'kilnImage':
         s.images.kiln = value;
+        checkSetting(key, value, problems, { field });
         break;
       default:
         s[key] = value;
+        checkSetting(key, value, problems, { field });
     }
   }
   return s;
@@ -251,10 +264,28 @@ function applyFile(base: Settings, file: SettingsFile): Settings {
   if (file.registry_mirror !== undefined) s.registryMirror = file.registry_mirror;
   if (file.gitlab_token_variable !== undefined) s.gitlabTokenVariable = file.gitlab_token_variable;
   if (file.upstream_token_variable !== undefined) s.upstreamTokenVariable = file.upstream_token_variable;
+  if (file.upstream_token_hosts !== undefined) s.upstreamTokenHosts = file.upstream_token_hosts;
   if (file.merge_requests !== undefined) s.mergeRequests = file.merge_requests;
   if (file.insecure_registry !== undefined) s.insecureRegistry = file.insecure_registry;
   if (file.aws_region !== undefined) s.awsRegion = file.aws_region;
   return s;
+}
+
+/** kiln.yaml's values meet the same rules as the KILN_* variables and the component's inputs. */
+function checkFile(data: SettingsFile, problems: Problem[], file: string): void {
+  for (const [name, value] of Object.entries(data)) {
+    if (name === 'images') {
+      for (const [image, ref] of Object.entries(value as Record<string, string>)) {
+        checkSetting(`${image}Image` as keyof RawSettings, ref, problems, { file, field: `images.${image}` });
+      }
+    } else if (name === 'runner_tags') {
+      const tags = Object.values(value as Record<string, string | string[]>).flat();
+      checkSetting('runnerTags', tags, problems, { file, field: name });
+    } else if (typeof value === 'string' || Array.isArray(value)) {
+      const key = name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof RawSettings;
+      checkSetting(key, value as string | string[], problems, { file, field: name });
+    }
+  }
 }
 
 export interface ResolveSettingsInput {
@@ -286,8 +317,10 @@ export function resolveSettings(input: ResolveSettingsInput): Settings {
       });
     }
     const parsed = fileSchema.safeParse(doc.toJS() ?? {});
-    if (parsed.success) settings = applyFile(settings, parsed.data);
-    else {
+    if (parsed.success) {
+      checkFile(parsed.data, problems, file);
+      settings = applyFile(settings, parsed.data);
+    } else {
       for (const issue of parsed.error.issues) {
         problems.push({ file, field: issue.path.join('.') || undefined, message: issue.message });
       }
@@ -303,6 +336,13 @@ export function resolveSettings(input: ResolveSettingsInput): Settings {
   settings = applyRaw(settings, fromEnv, problems, (key) => ENV_NAMES[key as keyof RawSettings]);
   settings = applyRaw(settings, input.flags ?? {}, problems, (key) => `--${kebab(key)}`);
 
+  if (settings.upstreamTokenVariable && settings.upstreamTokenHosts.length === 0) {
+    problems.push({
+      field: 'upstream_token_hosts',
+      message: `upstream_token_variable is ${settings.upstreamTokenVariable}, but no host is named to send that token to`,
+      hint: 'list the upstream hosts the token is for, such as upstream_token_hosts: [github.com]; kiln sends it nowhere else',
+    });
+  }
   throwIfProblems('SETTINGS_INVALID', 'invalid settings', problems);
   return settings;
 }

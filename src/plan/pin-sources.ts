@@ -1,11 +1,13 @@
 // Adapter: resolves every selected project's upstream_ref to a commit SHA, once, with
 // `git ls-remote` (bounded concurrency, retries on transient network failures). Every architecture
-// then builds that SHA. Tokens reach git through GIT_CONFIG_* environment variables only.
+// then builds that SHA. Tokens reach git through a credential helper bound to the upstream's origin,
+// configured by GIT_CONFIG_* environment variables (never argv).
 import { execa } from 'execa';
 import pLimit from 'p-limit';
 import { isFullCommitSha } from '../config/git-url.js';
 import type { Env } from '../context.js';
 import { KilnError, type Problem } from '../errors.js';
+import { credentialHelperConfig, credentialOrigin, type GitCredential } from '../git/credential-helper.js';
 import type { Logger } from '../log.js';
 import type { Project } from '../types.js';
 import { located, parseLsRemote, pickRef, refProblems, upstreamUrlProblems } from './resolve-ref.js';
@@ -17,42 +19,50 @@ export interface PinSourcesOptions {
   log: Logger;
   /** CI_SERVER_HOST: upstreams on this GitLab instance authenticate with CI_JOB_TOKEN. */
   serverHost?: string;
-  /** Name of the CI variable with a token for private upstreams on other hosts. */
+  /** Name of the CI variable with a token for private upstreams on `upstreamTokenHosts`. */
   upstreamTokenVariable?: string;
+  /** The only hosts (`host` or `host:port`, as in the URL) that token is ever sent to. */
+  upstreamTokenHosts?: string[];
   concurrency?: number;
   attempts?: number;
   retryDelayMs?: number;
   timeoutMs?: number;
 }
 
-type Credentials = { username: string; passwordVariable: string };
+type Credentials = GitCredential;
 
 /** Network failures worth another try; "not found" and "authentication failed" are not. */
 const TRANSIENT =
   /Could not resolve host|Connection (?:refused|reset|timed out)|timed out|early EOF|RPC failed|HTTP 5\d\d|The requested URL returned error: 5\d\d|remote end hung up|Temporary failure/i;
 
+/** Which token, if any, this upstream's host is configured for. */
 function credentialsFor(url: string, options: PinSourcesOptions): Credentials | undefined {
-  const host = /^https?:\/\/(?:[^@/]*@)?([^/:]+)/.exec(url)?.[1];
-  if (!host) return undefined;
-  if (options.serverHost && host === options.serverHost && options.env['CI_JOB_TOKEN']) {
+  const origin = credentialOrigin(url);
+  if (!origin) return undefined;
+  const { host, hostname } = new URL(origin);
+  if (options.serverHost && hostname === options.serverHost && options.env['CI_JOB_TOKEN']) {
     return { username: 'gitlab-ci-token', passwordVariable: 'CI_JOB_TOKEN' };
   }
   const variable = options.upstreamTokenVariable;
-  if (variable && options.env[variable]) return { username: 'oauth2', passwordVariable: variable };
+  const hosts = options.upstreamTokenHosts ?? [];
+  if (variable && options.env[variable] && hosts.includes(host)) {
+    return { username: 'oauth2', passwordVariable: variable };
+  }
   return undefined;
 }
 
-/** A Basic auth header scoped to the URL, as git config in the environment (never argv). */
+/** The credential helper for the URL's origin, as git config in the environment (never argv). */
 function authEnv(url: string, credentials: Credentials, env: Env, log: Logger): Record<string, string> {
   const token = env[credentials.passwordVariable] ?? '';
-  const basic = Buffer.from(`${credentials.username}:${token}`).toString('base64');
   log.addSecret(token);
-  log.addSecret(basic);
-  const origin = /^https?:\/\/[^/]+\//.exec(url)?.[0] ?? url;
+  log.addSecret(Buffer.from(`${credentials.username}:${token}`).toString('base64'));
+  const { key, value } = credentialHelperConfig(url, credentials);
+  // The helper reads the token from its own environment, so the variable is passed to git as is.
   return {
+    [credentials.passwordVariable]: token,
     GIT_CONFIG_COUNT: '1',
-    GIT_CONFIG_KEY_0: `http.${origin}.extraHeader`,
-    GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}`,
+    GIT_CONFIG_KEY_0: key,
+    GIT_CONFIG_VALUE_0: value,
   };
 }
 
@@ -156,10 +166,20 @@ function unreachable(
     project.file,
     'upstream_repo',
     `cannot read ${url} to resolve ${ref} (project ${project.name}): ${detail}`,
-    tokenVariable
-      ? `check that the token in ${tokenVariable} can read the repository`
-      : 'check the URL; a private repository needs CI_JOB_TOKEN access (same GitLab) or upstream_token_variable',
+    redirectHint(url, detail) ??
+      (tokenVariable
+        ? `check that the token in ${tokenVariable} can read the repository`
+        : 'check the URL; a private repository needs CI_JOB_TOKEN access (same GitLab) or upstream_token_variable with upstream_token_hosts'),
   );
+}
+
+/** git names the URL it failed on; another origin there means the upstream redirected. */
+function redirectHint(url: string, detail: string): string | undefined {
+  const failedAt = /'(https?:\/\/[^']+)'/.exec(detail)?.[1];
+  const from = credentialOrigin(url);
+  const to = failedAt ? credentialOrigin(failedAt) : undefined;
+  if (!from || !to || from === to) return undefined;
+  return `${from} redirected to ${to}, and tokens are only sent to the host they are configured for; set upstream_repo to the repository's own URL`;
 }
 
 /** Pins every project with an upstream; throws one REF_NOT_FOUND error listing every failure. */

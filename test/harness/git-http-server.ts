@@ -2,7 +2,7 @@
 // Stands in for a private GitLab/GitHub upstream in tests of token handling.
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { listenLocal } from './net.js';
+import { type LocalListener, listenLocal } from './net.js';
 
 export interface GitHttpServer {
   url: string;
@@ -65,4 +65,26 @@ export async function startGitHttpServer(options: {
   });
   const { url, stop } = await listenLocal(server);
   return { url, authorizations, stop };
+}
+
+export interface RedirectingServer extends LocalListener {
+  /** Requests received, redirected or not. */
+  hits(): number;
+}
+
+/**
+ * An upstream that moved: it asks for Basic credentials once, as a private repository does, then
+ * answers every request with a 301 to the same path on `target` (another host:port).
+ */
+export async function startRedirectingServer(target: { url: string }): Promise<RedirectingServer> {
+  let hits = 0;
+  const server = createServer((req, res) => {
+    hits++;
+    if (hits === 1 && !req.headers.authorization) {
+      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="moved"' }).end();
+      return;
+    }
+    res.writeHead(301, { Location: `${target.url}${req.url}` }).end();
+  });
+  return { ...(await listenLocal(server)), hits: () => hits };
 }

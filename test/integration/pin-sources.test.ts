@@ -9,7 +9,11 @@ import { KilnError } from '../../src/errors.js';
 import { createMemoryLogger } from '../../src/log.js';
 import { pinSources } from '../../src/plan/pin-sources.js';
 import { type GitDaemon, startGitDaemon } from '../harness/git-daemon.js';
-import { type GitHttpServer, startGitHttpServer } from '../harness/git-http-server.js';
+import {
+  type GitHttpServer,
+  startGitHttpServer,
+  startRedirectingServer,
+} from '../harness/git-http-server.js';
 import { freePort } from '../harness/net.js';
 import { project } from '../unit/plan/fixtures.js';
 
@@ -158,7 +162,13 @@ describe('pinSources', () => {
     const log = createMemoryLogger();
     const env = { UPSTREAM_TOKEN: TOKEN };
     const p = project('private', { upstream_repo: `${http.url}/private.git`, upstream_ref: 'main' });
-    const pinned = await pinSources({ projects: [p], env, log, upstreamTokenVariable: 'UPSTREAM_TOKEN' });
+    const pinned = await pinSources({
+      projects: [p],
+      env,
+      log,
+      upstreamTokenVariable: 'UPSTREAM_TOKEN',
+      upstreamTokenHosts: [new URL(http.url).host],
+    });
     expect(pinned['private']).toMatchObject({
       sha: sha['two'],
       auth: { username: 'oauth2', passwordVariable: 'UPSTREAM_TOKEN' },
@@ -174,6 +184,7 @@ describe('pinSources', () => {
         env: { UPSTREAM_TOKEN: bad },
         log,
         upstreamTokenVariable: 'UPSTREAM_TOKEN',
+        upstreamTokenHosts: [new URL(http.url).host],
         retryDelayMs: 10,
       }),
     );
@@ -190,7 +201,12 @@ describe('pinSources', () => {
 
   test('projects naming the same upstream and ref share one ls-remote', async () => {
     const env = { UPSTREAM_TOKEN: TOKEN };
-    const options = { env, log: createMemoryLogger(), upstreamTokenVariable: 'UPSTREAM_TOKEN' };
+    const options = {
+      env,
+      log: createMemoryLogger(),
+      upstreamTokenVariable: 'UPSTREAM_TOKEN',
+      upstreamTokenHosts: [new URL(http.url).host],
+    };
     const same = (name: string) =>
       project(name, { upstream_repo: `${http.url}/private.git`, upstream_ref: 'v1' });
     let before = http.authorizations.length;
@@ -223,5 +239,70 @@ describe('pinSources', () => {
     } finally {
       await server.stop();
     }
+  });
+});
+
+// Credentials bound to their host (issue 15, finding 3): the upstream answers every request with a
+// redirect to a second server, which records what it receives. The second server is a real git
+// server that would accept the token, so a leak would even look like success.
+describe('tokens go only to the host they are for', () => {
+  const basic = (user: string, token: string) => Buffer.from(`${user}:${token}`).toString('base64');
+
+  test('a redirect to another host gets neither upstream_token_variable nor CI_JOB_TOKEN', async () => {
+    for (const [user, variable] of [
+      ['oauth2', 'UPSTREAM_TOKEN'],
+      ['gitlab-ci-token', 'CI_JOB_TOKEN'],
+    ] as const) {
+      const elsewhere = await startGitHttpServer({ projectRoot: base, username: user, token: TOKEN });
+      const upstream = await startRedirectingServer(elsewhere);
+      try {
+        const p = project('moved', { upstream_repo: `${upstream.url}/private.git`, upstream_ref: 'v1' });
+        const failed = await failure(
+          pinSources({
+            projects: [p],
+            env: { [variable]: TOKEN },
+            log: createMemoryLogger(),
+            serverHost: '127.0.0.1',
+            upstreamTokenVariable: 'UPSTREAM_TOKEN',
+            upstreamTokenHosts: [upstream.host],
+            retryDelayMs: 10,
+          }),
+        );
+        expect(failed.code).toBe('REF_NOT_FOUND');
+        expect(failed.problems[0]?.hint).toContain(`redirected to http://${new URL(elsewhere.url).host}`);
+        expect(upstream.hits()).toBeGreaterThan(1);
+        expect(elsewhere.authorizations.length).toBeGreaterThan(0);
+        for (const auth of elsewhere.authorizations) {
+          expect(auth).not.toContain(basic(user, TOKEN));
+          expect(Buffer.from(auth.replace(/^Basic /, ''), 'base64').toString()).not.toContain(TOKEN);
+        }
+      } finally {
+        await upstream.stop();
+        await elsewhere.stop();
+      }
+    }
+  });
+
+  test('upstream_token_variable goes only to upstream_token_hosts', async () => {
+    const options = {
+      env: { UPSTREAM_TOKEN: TOKEN },
+      log: createMemoryLogger(),
+      upstreamTokenVariable: 'UPSTREAM_TOKEN',
+      retryDelayMs: 10,
+    };
+    const p = project('private', { upstream_repo: `${http.url}/private.git`, upstream_ref: 'v1' });
+    const before = http.authorizations.length;
+    await failure(pinSources({ ...options, projects: [p], upstreamTokenHosts: ['github.com'] }));
+    const sent = http.authorizations.slice(before);
+    expect(sent.length).toBeGreaterThan(0);
+    for (const auth of sent) expect(auth).not.toContain(basic('oauth2', TOKEN));
+
+    const pinned = await pinSources({
+      ...options,
+      projects: [p],
+      upstreamTokenHosts: [new URL(http.url).host],
+    });
+    expect(pinned['private']?.sha).toBe(sha['one']);
+    expect(http.authorizations.at(-1)).toBe(`Basic ${basic('oauth2', TOKEN)}`);
   });
 });

@@ -1,30 +1,22 @@
 // Shell lines that put the pinned source of a build job in place and name the build context.
 // Every architecture builds the same commit: the job fetches exactly the SHA the prepare job
 // resolved and fails loudly when what it got is anything else.
-import { KilnError } from '../../errors.js';
+import { credentialHelperConfig } from '../../git/credential-helper.js';
 import { shellQuote } from '../../render/shell-quote.js';
 import type { BuildJobSpec } from '../../types.js';
 
 /** The checkout folder, inside the job's own work folder `$KILN_WORK` (see buildah-builder.ts). */
 export const SOURCE_DIR_VAR = 'KILN_SRC';
 
-const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 /**
- * `git -c credential.helper=…` for a private upstream: git asks the helper, which reads the token from
- * the CI variable at run time, so the token never appears in the script, the job log or `ps`.
+ * `git -c credential.<origin>.helper=…` for a private upstream: git asks the helper only for the
+ * upstream's own origin (not a host it is redirected to), and the helper reads the token from the CI
+ * variable at run time, so the token never appears in the script, the job log or `ps`.
  */
 function credentialArgs(source: Extract<BuildJobSpec['source'], { kind: 'git' }>): string[] {
   if (!source.auth) return [];
-  const { username, passwordVariable } = source.auth;
-  if (!VARIABLE_NAME.test(passwordVariable)) {
-    throw new KilnError('PLAN_INVALID', `"${passwordVariable}" is not a CI variable name`, {
-      hint: 'upstream_token_variable must be a variable name like UPSTREAM_TOKEN, not its value',
-    });
-  }
-  // Inner quoting is for the sh that git runs the helper with; the outer shellQuote for the job's shell.
-  const helper = `!f() { echo username=${shellQuote(username)}; echo "password=\${${passwordVariable}}"; }; f`;
-  return ['-c', `credential.helper=${helper}`];
+  const { key, value } = credentialHelperConfig(source.url, source.auth);
+  return ['-c', `${key}=${value}`];
 }
 
 /**
