@@ -6,6 +6,7 @@ import { type CiEnv, parseCiEnv } from '../ci/ci-env.js';
 import { loadSettings, type Settings } from '../config/settings.js';
 import type { Context } from '../context.js';
 import { usageError } from '../errors.js';
+import { tagNeighbours } from '../plan/tags.js';
 import { formatSelectionTable, selectionJson } from '../select/format-selection.js';
 import { runSelection } from '../select/run-selection.js';
 import { readProjects, type ScanOptions, scanProjects } from '../select/scan-projects.js';
@@ -97,11 +98,11 @@ export async function planSelection(
   // The selected projects and what they depend on ({{image:NAME}} of a dependency not rebuilt).
   const names = new Set(selection.projects.map((p) => p.name));
   for (const p of scanned) if (names.has(p.name)) for (const dep of p.config.depends_on) names.add(dep);
-  const projects = readProjects({
-    ...projectsIn(root, settings),
-    names: [...names],
-    allNames: scanned.map((p) => p.name),
-  });
+  // And every project whose tags could meet theirs, so the planner can refuse a shared tag.
+  const all = scanned.map((p) => p.name);
+  const built = selection.projects.map((p) => p.name);
+  for (const name of tagNeighbours(built, all, settings)) names.add(name);
+  const projects = readProjects({ ...projectsIn(root, settings), names: [...names], allNames: all });
   return { ...selected, projects };
 }
 

@@ -7,7 +7,7 @@ import type { Project, Selection } from '../types.js';
 import type { ImageLookup } from './image-placeholders.js';
 import { type PlanContext, planProject } from './plan-project.js';
 import { imageRepository, isEcrRegistry } from './repositories.js';
-import { computeTags, templateProblems } from './tags.js';
+import { computeTags, tagCollisions, templateProblems } from './tags.js';
 import type { BuildPlan, PinnedSource, PipelineInfo, PlannedProject, ProjectTags } from './types.js';
 
 export { buildJobName, digestFile, manifestJobName } from './plan-project.js';
@@ -37,6 +37,26 @@ function settingsProblems(settings: Settings): Problem[] {
     problems.push(...imageProblems(image, `images.${name}`));
   }
   return problems;
+}
+
+/**
+ * Tags the selected projects share with any loaded project (the caller loads every project whose
+ * tags could meet theirs, see tagNeighbours). Release tags count even where this pipeline would
+ * not push them (a merge request), so the collision is refused before it is merged.
+ */
+function collisions(input: AssemblePlanInput, selected: ReadonlySet<string>): Problem[] {
+  const owners = input.projects.map((project) => ({
+    project,
+    repository: imageRepository(input.settings, project.name),
+    tags: computeTags({
+      project,
+      settings: input.settings,
+      created: input.pipeline.created,
+      commitSha: input.pipeline.commitSha,
+      pipelineId: input.pipeline.pipelineId,
+    }).tags,
+  }));
+  return tagCollisions(owners, selected);
 }
 
 export function assemblePlan(input: AssemblePlanInput): BuildPlan {
@@ -75,6 +95,7 @@ export function assemblePlan(input: AssemblePlanInput): BuildPlan {
   }
 
   const repositoryOf = (name: string) => imageRepository(settings, name);
+  problems.push(...collisions(input, new Set(selected.map((s) => s.project.name))));
   const lookup: ImageLookup = {
     planned: new Map(
       selected.map((s) => [s.project.name, `${repositoryOf(s.project.name)}:${s.tags.default}`]),

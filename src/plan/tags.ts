@@ -111,3 +111,61 @@ export function computeTags(input: ComputeTagsInput): { tags: ProjectTags; probl
       : [];
   return { tags: { default: defaultTag, perArch, additional }, problems };
 }
+
+/**
+ * The projects whose tags could equal a tag of one of `selected`, in the same repository. With a
+ * template that starts with `{project}-` every tag of project P starts with `P-`, so two projects'
+ * tags can only meet when one name is the other's plus a dash and more (`web` and `web-api`);
+ * with any other template every project is a candidate. Per-project repositories never share.
+ */
+export function tagNeighbours(
+  selected: readonly string[],
+  all: readonly string[],
+  settings: Pick<Settings, 'tagTemplate' | 'repositoryMode'>,
+): string[] {
+  if (settings.repositoryMode === 'per-project') return [];
+  const chosen = new Set(selected);
+  if (!settings.tagTemplate.startsWith('{project}-')) return all.filter((name) => !chosen.has(name));
+  const related = (a: string, b: string) => a.startsWith(`${b}-`) || b.startsWith(`${a}-`);
+  return all.filter((name) => !chosen.has(name) && selected.some((s) => related(s, name)));
+}
+
+export interface TagOwner {
+  project: Project;
+  repository: string;
+  tags: ProjectTags;
+}
+
+/**
+ * Every tag two projects would both write to one repository (`web` + `api-latest` and `web-api` +
+ * `latest` both make `web-api-latest`: the last manifest job would win). With `mustInvolve`, only
+ * collisions that touch one of those projects are reported.
+ */
+export function tagCollisions(owners: readonly TagOwner[], mustInvolve?: ReadonlySet<string>): Problem[] {
+  const writers = new Map<string, { project: Project; field: string }>();
+  const problems: Problem[] = [];
+  for (const { project, repository, tags } of owners) {
+    const written: [string, string][] = [
+      [tags.default, 'tag_template'],
+      ...tags.perArch.map(({ tag }): [string, string] => [tag, 'platforms']),
+      ...tags.additional.map((tag, index): [string, string] => [tag, `additional_tags[${index}]`]),
+    ];
+    for (const [tag, field] of written) {
+      const key = `${repository}:${tag}`;
+      const first = writers.get(key);
+      if (!first) {
+        writers.set(key, { project, field });
+        continue;
+      }
+      if (first.project.name === project.name) continue;
+      if (mustInvolve && !mustInvolve.has(first.project.name) && !mustInvolve.has(project.name)) continue;
+      problems.push({
+        file: project.file,
+        field,
+        message: `tag "${tag}" of ${repository} is also written by project ${first.project.name} (${first.project.file}: ${first.field}); the last manifest job would win`,
+        hint: 'rename one of the two tags, or the project, so every tag belongs to one project',
+      });
+    }
+  }
+  return problems;
+}

@@ -123,6 +123,38 @@ describe('kiln plan --selection-only', () => {
     expect(plan.stderr).toMatch(/projects\/web\/build-config\.yaml:\d+:\d+: additional_tags\[0\]/);
   });
 
+  test('a tag two projects would write is refused by validate, and by the plan when only one of them changed', async () => {
+    const r = createRepo('plan-cmd-shared-tag');
+    const local = (tags: string) =>
+      `use_local_context: true\nplatforms: [linux/amd64]\nadditional_tags: [${tags}]\n`;
+    r.write({
+      'kiln.yaml': 'registry: registry.example/images\n',
+      'projects/web/build-config.yaml': local('api-latest'),
+      'projects/web/Dockerfile': 'FROM scratch\n',
+      'projects/web-api/build-config.yaml': local('latest'),
+      'projects/web-api/Dockerfile': 'FROM scratch\n',
+      'projects/api/build-config.yaml': local('latest'),
+      'projects/api/Dockerfile': 'FROM scratch\n',
+    });
+    const base = r.commit('initial');
+    r.write({ 'projects/web/Dockerfile': 'FROM scratch\nLABEL v=2\n' });
+    r.commit('change web only');
+
+    const validate = await kiln(['validate'], r.dir);
+    expect(validate.code).toBe(1);
+    // One problem: api's api-latest is not web's web-api-latest.
+    expect(validate.stderr).toMatch(/1 problem in 1 file$/m);
+    expect(validate.stderr).toMatch(
+      /projects\/web-api\/build-config\.yaml:.*additional_tags\[0\]: tag "web-api-latest" of registry\.example\/images is also written by project web \(projects\/web\/build-config\.yaml: additional_tags\[0\]\)/,
+    );
+
+    const plan = await kiln(['plan', '--base', base], r.dir);
+    expect(plan.code).toBe(1);
+    expect(plan.stderr).toMatch(
+      /additional_tags\[0\]: tag "web-api-latest" of registry\.example\/images is also written by project web/,
+    );
+  });
+
   test('--help documents the selection flags', async () => {
     const { code, stdout } = await kiln(['plan', '--help'], '/');
     expect(code).toBe(0);

@@ -187,3 +187,50 @@ describe('assemblePlan', () => {
     expect(p.cacheRepositories).toEqual([]);
   });
 });
+
+// Issue 15, finding 4: two projects writing one tag of one repository, where the last manifest
+// job would silently win.
+describe('assemblePlan refuses a tag two projects would write', () => {
+  const web = project('web', { additional_tags: ['api-latest', 'stable'] });
+  const webApi = project('web-api', { additional_tags: ['latest'] });
+
+  test('the example of the issue, also when only one of the two is rebuilt', () => {
+    for (const names of [['web', 'web-api'], ['web'], ['web-api']]) {
+      const error = planError(() => plan([web, webApi], names));
+      expect(error.code).toBe('PLAN_INVALID');
+      expect(error.problems).toEqual([
+        expect.objectContaining({
+          file: 'projects/web-api/build-config.yaml',
+          field: 'additional_tags[0]',
+          message: expect.stringContaining(
+            'tag "web-api-latest" of 123456789012.dkr.ecr.eu-west-1.amazonaws.com/images is also written by project web (projects/web/build-config.yaml: additional_tags[0])',
+          ),
+        }),
+      ]);
+    }
+  });
+
+  test('a merge request, which pushes no release tags, is refused too: before the merge', () => {
+    expect(planError(() => plan([web, webApi], ['web'], {}, 'mr')).problems).toHaveLength(1);
+  });
+
+  test('per-project repositories do not share tags; a collision of two unselected projects is not this plan’s', () => {
+    expect(plan([web, webApi], ['web'], { repositoryMode: 'per-project' }).projects).toHaveLength(1);
+    const other = project('other');
+    expect(plan([other, web, webApi], ['other']).projects.map((p) => p.name)).toEqual(['other']);
+  });
+
+  test('an additional tag equal to another project’s default or per-architecture tag', () => {
+    const sneaky = project('a', { additional_tags: ['b-20260304-01234567-arm64'] });
+    const error = planError(() => plan([sneaky, project('a-b')], ['a']));
+    expect(error.problems).toEqual([
+      expect.objectContaining({
+        file: 'projects/a-b/build-config.yaml',
+        field: 'platforms',
+        message: expect.stringContaining(
+          'tag "a-b-20260304-01234567-arm64" of 123456789012.dkr.ecr.eu-west-1.amazonaws.com/images is also written by project a (projects/a/build-config.yaml: additional_tags[0])',
+        ),
+      }),
+    ]);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { computeTags, templateProblems, utcDate } from '../../../src/plan/tags.js';
+import { computeTags, tagNeighbours, templateProblems, utcDate } from '../../../src/plan/tags.js';
 import { MONOREPO_SHA, project } from './fixtures.js';
 
 const base = { created: new Date('2026-03-04T23:30:00Z'), commitSha: MONOREPO_SHA, pipelineId: '4711' };
@@ -81,5 +81,22 @@ describe('templateProblems', () => {
     ['{project}-{branch}-{sha}', 'single', 1],
   ] as const)('%s in %s mode: %i problem(s)', (template, mode, count) => {
     expect(templateProblems(template, mode)).toHaveLength(count);
+  });
+});
+
+describe('tagNeighbours: the projects whose tags could meet the selected ones', () => {
+  const all = ['web', 'web-api', 'web-api-v2', 'webapp', 'api', 'w'];
+  const single = { tagTemplate: '{project}-{date}-{shortsha}', repositoryMode: 'single' as const };
+
+  test('under a {project}- template, names that extend one another by a dash', () => {
+    expect(tagNeighbours(['web-api'], all, single)).toEqual(['web', 'web-api-v2']);
+    expect(tagNeighbours(['api'], all, single)).toEqual([]);
+  });
+
+  test('any other template makes every project a candidate; per-project repositories none', () => {
+    expect(tagNeighbours(['api'], all, { ...single, tagTemplate: '{date}-{project}-{shortsha}' })).toEqual(
+      all.filter((n) => n !== 'api'),
+    );
+    expect(tagNeighbours(['web'], all, { ...single, repositoryMode: 'per-project' })).toEqual([]);
   });
 });
