@@ -75,8 +75,9 @@ export async function runDemo(options: { verbose: boolean }): Promise<number> {
     const run = await runGitlabCiLocal({
       cwd: demo.monorepo.dir,
       env: demo.env,
-      // A first push of main: every project is built.
-      variables: { CI_COMMIT_BEFORE_SHA: '0'.repeat(40) },
+      // A first push of main, protected as GitLab protects a default branch (gitlab-ci-local
+      // says false): every project is built and the release tags move.
+      variables: { CI_COMMIT_BEFORE_SHA: '0'.repeat(40), CI_COMMIT_REF_PROTECTED: 'true' },
       onOutput: progress(options.verbose),
       signal: abort.signal,
     });

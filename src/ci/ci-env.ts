@@ -58,6 +58,11 @@ export interface CiEnv {
   beforeShaIsZero: boolean;
   commitBranch?: string;
   commitTag?: string;
+  /** CI_COMMIT_REF_NAME: the branch or tag; an MR pipeline's source branch. */
+  commitRefName?: string;
+  commitRefSlug?: string;
+  /** CI_COMMIT_REF_PROTECTED: whether the ref is a protected branch or tag. */
+  commitRefProtected?: boolean;
   defaultBranch?: string;
   mergeRequest?: {
     iid?: number;
@@ -98,6 +103,12 @@ const schema = z.object({
   CI_COMMIT_BEFORE_SHA: sha.optional(),
   CI_COMMIT_BRANCH: text.optional(),
   CI_COMMIT_TAG: text.optional(),
+  CI_COMMIT_REF_NAME: text.optional(),
+  CI_COMMIT_REF_SLUG: z
+    .string()
+    .regex(/^[a-z0-9-]{1,63}$/, 'is not a ref slug')
+    .optional(),
+  CI_COMMIT_REF_PROTECTED: z.enum(['true', 'false']).optional(),
   CI_DEFAULT_BRANCH: text.optional(),
   CI_MERGE_REQUEST_IID: id.optional(),
   CI_MERGE_REQUEST_DIFF_BASE_SHA: sha.optional(),
@@ -162,6 +173,10 @@ export function parseCiEnv(env: Env): CiEnv {
     beforeShaIsZero,
     commitBranch: v.CI_COMMIT_BRANCH,
     commitTag: v.CI_COMMIT_TAG,
+    commitRefName: v.CI_COMMIT_REF_NAME,
+    commitRefSlug: v.CI_COMMIT_REF_SLUG,
+    commitRefProtected:
+      v.CI_COMMIT_REF_PROTECTED === undefined ? undefined : v.CI_COMMIT_REF_PROTECTED === 'true',
     defaultBranch: v.CI_DEFAULT_BRANCH,
     mergeRequest: hasMr
       ? dropUndefined({

@@ -7,6 +7,7 @@ import { KilnError } from '../errors.js';
 import { resolveCommit } from '../git/revisions.js';
 import { assemblePlan } from '../plan/assemble-plan.js';
 import { pinSources } from '../plan/pin-sources.js';
+import { type PipelineRef, refSlug } from '../plan/release.js';
 import type { BuildPlan, PipelineInfo } from '../plan/types.js';
 import { checkPipelineLimits, DEFAULT_LIMITS, type PipelineLimits } from '../render/pipeline-limits.js';
 import { childPipeline, type Pipeline, renderChildPipeline } from '../render/render-child-pipeline.js';
@@ -40,6 +41,16 @@ export async function pipelineInfo(input: {
     commitSha,
     pipelineId: String(ci.pipelineId ?? 0),
     ...(ci.projectUrl ? { projectUrl: ci.projectUrl } : {}),
+    ...(ci.commitRefName ? { ref: pipelineRef(ci, ci.commitRefName) } : {}),
+  };
+}
+
+function pipelineRef(ci: CiEnv, name: string): PipelineRef {
+  return {
+    name,
+    slug: ci.commitRefSlug ?? refSlug(name),
+    ...(ci.commitRefProtected !== undefined ? { protected: ci.commitRefProtected } : {}),
+    ...(ci.defaultBranch ? { defaultBranch: ci.defaultBranch } : {}),
   };
 }
 

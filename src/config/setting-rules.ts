@@ -8,6 +8,10 @@ import { describeCharacter, firstUnsafeCharacter } from './unsafe-text.js';
 
 type Rule = { pattern: RegExp; hint: string };
 
+/** One part of a GitLab `expire_in` (https://docs.gitlab.com/ci/yaml/#artifactsexpire_in). */
+const DURATION =
+  '[0-9]+ ?(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mos?|months?|y|yrs?|years?)';
+
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RELATIVE_PATH: Rule = {
   pattern: /^([^/\s]\S*)?$/,
@@ -43,11 +47,19 @@ export const SETTING_RULES: Partial<Record<keyof RawSettings, Rule>> = {
     pattern: /^([A-Za-z_][A-Za-z0-9_]*)?$/,
     hint: 'the name of a CI/CD variable, such as UPSTREAM_TOKEN, not its value',
   },
+  artifactsExpireIn: {
+    pattern: new RegExp(`^(never|${DURATION}( (and )?${DURATION})*)$`),
+    hint: "a GitLab duration such as '30 days', '2 weeks' or '1 week and 3 days', or never",
+  },
   awsRegion: { pattern: /^([a-z]{2}(-[a-z]+)+-[0-9])?$/, hint: 'an AWS region such as eu-west-1' },
 };
 
 /** Each item of a list setting. */
 export const ITEM_RULES: Partial<Record<keyof RawSettings, Rule>> = {
+  releaseRefs: {
+    pattern: /^[^\s~^:\\]+$/,
+    hint: 'branch or tag names, or globs over them, such as main, release/* or v*',
+  },
   upstreamTokenHosts: {
     pattern: /^[A-Za-z0-9.-]+(:[0-9]{1,5})?$/,
     hint: 'host names as they appear in the upstream URL, such as github.com or git.example.com:8443',

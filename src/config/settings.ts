@@ -39,6 +39,10 @@ export interface Settings {
   upstreamTokenVariable: string;
   /** The only hosts (`host` or `host:port`) the upstream token is ever sent to. */
   upstreamTokenHosts: string[];
+  /** How long build jobs keep their digest artifacts, which a manifest job rerun needs (GitLab's expire_in). */
+  artifactsExpireIn: string;
+  /** Globs over ref names whose pipelines move release (additional) tags; empty = the default branch. */
+  releaseRefs: string[];
   /** What merge-request pipelines do: plan and validate only, or also build (never release tags). */
   mergeRequests: 'plan' | 'build';
   /** Talk plain HTTP to the registry (local registries in tests and demos). */
@@ -71,6 +75,8 @@ export const DEFAULT_SETTINGS: Settings = {
   gitlabTokenVariable: 'KILN_GITLAB_TOKEN',
   upstreamTokenVariable: '',
   upstreamTokenHosts: [],
+  releaseRefs: [],
+  artifactsExpireIn: '30 days',
   mergeRequests: 'plan',
   insecureRegistry: false,
   awsRegion: '',
@@ -96,6 +102,8 @@ const fileSchema = z
     gitlab_token_variable: z.string(),
     upstream_token_variable: z.string(),
     upstream_token_hosts: list,
+    release_refs: list,
+    artifacts_expire_in: z.string(),
     merge_requests: z.enum(['plan', 'build']),
     insecure_registry: z.boolean(),
     aws_region: z.string(),
@@ -129,6 +137,8 @@ export const ENV_NAMES = {
   gitlabTokenVariable: 'KILN_GITLAB_TOKEN_VARIABLE',
   upstreamTokenVariable: 'KILN_UPSTREAM_TOKEN_VARIABLE',
   upstreamTokenHosts: 'KILN_UPSTREAM_TOKEN_HOSTS',
+  releaseRefs: 'KILN_RELEASE_REFS',
+  artifactsExpireIn: 'KILN_ARTIFACTS_EXPIRE_IN',
   mergeRequests: 'KILN_MERGE_REQUESTS',
   insecureRegistry: 'KILN_INSECURE_REGISTRY',
   awsRegion: 'KILN_AWS_REGION',
@@ -199,6 +209,7 @@ function applyRaw(
       case 'ignore':
       case 'globalPaths':
       case 'upstreamTokenHosts':
+      case 'releaseRefs':
         s[key] = splitList(value);
         checkSetting(key, s[key], problems, { field });
         break;
@@ -265,6 +276,8 @@ function applyFile(base: Settings, file: SettingsFile): Settings {
   if (file.gitlab_token_variable !== undefined) s.gitlabTokenVariable = file.gitlab_token_variable;
   if (file.upstream_token_variable !== undefined) s.upstreamTokenVariable = file.upstream_token_variable;
   if (file.upstream_token_hosts !== undefined) s.upstreamTokenHosts = file.upstream_token_hosts;
+  if (file.release_refs !== undefined) s.releaseRefs = file.release_refs;
+  if (file.artifacts_expire_in !== undefined) s.artifactsExpireIn = file.artifacts_expire_in;
   if (file.merge_requests !== undefined) s.mergeRequests = file.merge_requests;
   if (file.insecure_registry !== undefined) s.insecureRegistry = file.insecure_registry;
   if (file.aws_region !== undefined) s.awsRegion = file.aws_region;

@@ -6,6 +6,7 @@ import { imageProblems } from '../render/gitlab-escape.js';
 import type { Project, Selection } from '../types.js';
 import type { ImageLookup } from './image-placeholders.js';
 import { type PlanContext, planProject } from './plan-project.js';
+import { releaseDecision } from './release.js';
 import { imageRepository, isEcrRegistry } from './repositories.js';
 import { computeTags, tagCollisions, templateProblems } from './tags.js';
 import type { BuildPlan, PinnedSource, PipelineInfo, PlannedProject, ProjectTags } from './types.js';
@@ -65,8 +66,12 @@ export function assemblePlan(input: AssemblePlanInput): BuildPlan {
   const byName = new Map(input.projects.map((p) => [p.name, p]));
   const created = pipeline.created.toISOString();
   const push = !(selection.trigger === 'mr' && settings.mergeRequests === 'plan');
-  // Merge-request builds never publish release tags (additional tags such as `latest`).
-  const includeAdditional = selection.trigger !== 'mr';
+  // Only release refs publish release tags (additional tags such as `latest`); merge requests never.
+  const release = releaseDecision({
+    trigger: selection.trigger,
+    releaseRefs: settings.releaseRefs,
+    ...(pipeline.ref ? { ref: pipeline.ref } : {}),
+  });
   // A scheduled rebuild exists to pick up security fixes: Kaniko would otherwise reuse a cached
   // `RUN apt-get upgrade` layer keyed on the unchanged Dockerfile, so schedules build without
   // the layer cache. The base image itself is always resolved afresh by the builder.
@@ -88,7 +93,7 @@ export function assemblePlan(input: AssemblePlanInput): BuildPlan {
       created: pipeline.created,
       commitSha: pipeline.commitSha,
       pipelineId: pipeline.pipelineId,
-      includeAdditional,
+      ...(release.refSlug !== undefined ? { refSlug: release.refSlug } : {}),
     });
     problems.push(...tagProblems);
     selected.push({ project, reasons: entry.reasons, tags });
@@ -137,6 +142,8 @@ export function assemblePlan(input: AssemblePlanInput): BuildPlan {
     commitSha: pipeline.commitSha,
     pipelineId: pipeline.pipelineId,
     push,
+    release: { moves: release.moves, why: release.why },
+    artifactsExpireIn: settings.artifactsExpireIn,
     projects: planned,
     cacheRepositories: [...cacheRepos].sort(),
     images: { ...settings.images },

@@ -8,6 +8,7 @@ export function formatPlan(plan: BuildPlan): string {
     `trigger: ${plan.trigger}; pipeline ${plan.pipelineId} at ${plan.commitSha.slice(0, 12)}, ${plan.created}`,
   ];
   if (!plan.push) lines.push('merge request, plan only: the child pipeline pushes nothing');
+  lines.push(`release tags: ${plan.release.moves ? 'moved' : 'skipped'}, ${plan.release.why}`);
   if (plan.projects.length === 0) lines.push('nothing to build');
   for (const project of plan.projects) {
     const upstream = project.upstream
@@ -23,6 +24,8 @@ export function formatPlan(plan: BuildPlan): string {
       `  image:     ${project.repository}:${project.tags.default} (per arch: ${arch})`,
     );
     if (project.tags.additional.length > 0) lines.push(`  also:      ${project.tags.additional.join(', ')}`);
+    if (project.tags.skipped.length > 0)
+      lines.push(`  skipped:   ${project.tags.skipped.join(', ')} (release tags)`);
     lines.push(`  jobs:      ${project.builds.map((b) => b.name).join(', ')} → ${project.manifest.name}`);
   }
   if (plan.deleted.length > 0) lines.push('', `deleted (not built): ${plan.deleted.join(', ')}`);

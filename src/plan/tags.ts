@@ -19,8 +19,12 @@ export interface ComputeTagsInput {
   /** The monorepo commit. */
   commitSha: string;
   pipelineId: string;
-  /** False for merge-request builds: no additional (release) tags. */
-  includeAdditional?: boolean;
+  /**
+   * Set when this pipeline may not move release tags (see release.ts): the additional tags are
+   * skipped, and the default tag names the ref (`<default>-ref-<slug>`) so that it cannot be one
+   * the default branch writes.
+   */
+  refSlug?: string;
 }
 
 /** `YYYYMMDD` of a date, in UTC (a pipeline that starts at 23:59 in Berlin is dated in UTC). */
@@ -85,13 +89,16 @@ export function computeTags(input: ComputeTagsInput): { tags: ProjectTags; probl
   const { project, settings, commitSha } = input;
   // Template problems are reported once per plan by the caller (templateProblems), not per project.
   const problems: Problem[] = [];
-  const defaultTag = renderTemplate(settings.tagTemplate, {
+  const rendered = renderTemplate(settings.tagTemplate, {
     project: project.name,
     date: utcDate(input.created),
     shortsha: commitSha.slice(0, SHORT_SHA_LENGTH),
     sha: commitSha,
     pipeline: input.pipelineId,
   });
+  // 40 characters of the slug keep room for the architecture suffix within the 128 of a tag.
+  const slug = input.refSlug?.slice(0, 40).replace(/-+$/, '');
+  const defaultTag = slug ? `${rendered}-ref-${slug}` : rendered;
   checkTag(defaultTag, project, 'tag_template', problems);
 
   const perArch = project.config.platforms.map((platform) => {
@@ -101,15 +108,14 @@ export function computeTags(input: ComputeTagsInput): { tags: ProjectTags; probl
     return { platform, arch, tag };
   });
 
-  const additional =
-    (input.includeAdditional ?? true)
-      ? project.config.additional_tags.map((extra, index) => {
-          const tag = `${project.name}-${extra}`;
-          checkTag(tag, project, `additional_tags[${index}]`, problems);
-          return tag;
-        })
-      : [];
-  return { tags: { default: defaultTag, perArch, additional }, problems };
+  // Checked even where they are skipped: a bad tag fails the merge request, not the merge.
+  const extra = project.config.additional_tags.map((name, index) => {
+    const tag = `${project.name}-${name}`;
+    checkTag(tag, project, `additional_tags[${index}]`, problems);
+    return tag;
+  });
+  const [additional, skipped] = input.refSlug === undefined ? [extra, []] : [[], extra];
+  return { tags: { default: defaultTag, perArch, additional, skipped }, problems };
 }
 
 /**

@@ -1,5 +1,6 @@
 // The BuildPlan: everything the child pipeline needs, as plain data (written to plan.json).
 import type { BuilderName, BuildJobSpec, ManifestSpec, Platform, Reason, Trigger } from '../types.js';
+import type { PipelineRef } from './release.js';
 
 /** An upstream ref resolved once by the prepare job; every architecture builds this commit. */
 export interface PinnedSource {
@@ -18,8 +19,10 @@ export interface ProjectTags {
   /** `{project}-{YYYYMMDD}-{shortsha}` (the tag template). */
   default: string;
   perArch: { platform: Platform; arch: string; tag: string }[];
-  /** `{project}-{tag}` for each additional tag. */
+  /** `{project}-{tag}` for each additional tag, when this pipeline moves release tags. */
   additional: string[];
+  /** The additional tags this pipeline does not push (BuildPlan.release says why). */
+  skipped: string[];
 }
 
 export interface PlannedBuildJob {
@@ -62,6 +65,8 @@ export interface PipelineInfo {
   pipelineId: string;
   /** CI_PROJECT_URL: the image source label of use_local_context projects. */
   projectUrl?: string;
+  /** The ref the pipeline runs for; undefined outside GitLab. */
+  ref?: PipelineRef;
 }
 
 export interface BuildPlan {
@@ -72,6 +77,10 @@ export interface BuildPlan {
   pipelineId: string;
   /** False for merge-request pipelines in `plan` mode: the child pipeline pushes nothing. */
   push: boolean;
+  /** expire_in of the build jobs' digest artifacts: how long a manifest job can be rerun. */
+  artifactsExpireIn: string;
+  /** Whether this pipeline moves release (additional) tags, and why (release_refs). */
+  release: { moves: boolean; why: string };
   projects: PlannedProject[];
   /** Every per-architecture layer-cache repository the build jobs use (to create on ECR). */
   cacheRepositories: string[];

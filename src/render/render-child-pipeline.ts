@@ -17,9 +17,6 @@ const RETRY = {
   when: ['runner_system_failure', 'stuck_or_timeout_failure', 'api_failure', 'scheduler_failure'],
 };
 
-/** Build jobs keep the digest for the manifest job; a day covers slow pipelines and reruns. */
-const ARTIFACT_EXPIRY = '1 day';
-
 /** What `kiln manifest` writes by default (src/commands/manifest.ts), kept as job artifacts. */
 const MANIFEST_REPORT = 'manifest-report.json';
 const MANIFEST_ANNOTATIONS = 'manifest-annotations.json';
@@ -73,7 +70,8 @@ function buildJobBody(plan: BuildPlan, job: PlannedBuildJob): Job {
       variables,
       needs: job.needs.map((name) => ({ job: name, artifacts: false })),
       script: builder.script(job.spec),
-      artifacts: { paths: [job.spec.digestFile], expire_in: ARTIFACT_EXPIRY },
+      // The manifest job reads the digest; it must outlive any plausible rerun of that job.
+      artifacts: { paths: [job.spec.digestFile], expire_in: plan.artifactsExpireIn },
       retry: RETRY,
       interruptible: true,
     },

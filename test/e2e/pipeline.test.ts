@@ -36,12 +36,16 @@ afterAll(async () => {
   await demo?.stop();
 });
 
-/** Runs the monorepo's pipeline as a push of HEAD on main (or another pipeline source). */
+/**
+ * Runs the monorepo's pipeline as a push of HEAD (or another pipeline source) on the checked-out
+ * branch, protected as GitLab protects a default branch unless `variables` say otherwise
+ * (gitlab-ci-local itself says CI_COMMIT_REF_PROTECTED=false).
+ */
 async function pipeline(variables: Record<string, string>): Promise<PipelineRun> {
   const run = await runGitlabCiLocal({
     cwd: demo.monorepo.dir,
     env: demo.env,
-    variables,
+    variables: { CI_COMMIT_REF_PROTECTED: 'true', ...variables },
     timeoutMs: 480_000,
   });
   const failed = [...run.jobs].filter(([, passed]) => !passed).map(([name]) => name);
@@ -137,6 +141,44 @@ describe('kiln under gitlab-ci-local, end to end', () => {
     expect(kilnJobs(run)).toEqual(jobsFor(['hello-local']));
     const tag = defaultTag('hello-local', head);
     expect(await readImageFile(`${repository}:${tag}`, 'linux/amd64', 'message.txt')).toBe('changed\n');
+  }, 300_000);
+
+  test('a manual pipeline on another branch pushes tags naming the branch and leaves the release tag alone', async () => {
+    const stableBefore = (await skopeoInspect(`${repository}:hello-upstream-stable`))['Digest'];
+    await demo.monorepo.git(['checkout', '-q', '-b', 'feature/x']);
+    try {
+      const head = await demo.monorepo.commit(
+        { 'projects/hello-upstream/NOTES.txt': 'branch work\n' },
+        'hello-upstream: on a branch',
+      );
+      const run = await pipeline({
+        CI_PIPELINE_SOURCE: 'web',
+        KILN_PROJECTS: 'hello-upstream',
+        CI_COMMIT_REF_PROTECTED: 'false',
+      });
+      // Its dependent is rebuilt with it, on the branch's image.
+      expect(kilnJobs(run)).toEqual(jobsFor(['hello-derived', 'hello-upstream']));
+      expect(run.output).toContain(
+        'release tags: skipped, feature/x is not a release ref (the default branch)',
+      );
+      const tags = JSON.parse(
+        execFileSync('skopeo', ['list-tags', '--tls-verify=false', `docker://${repository}`], {
+          encoding: 'utf8',
+        }),
+      ) as { Tags: string[] };
+      const branchTag = tags.Tags.find((t) => /^hello-upstream-\d{8}-[0-9a-f]{7,40}-ref-feature-x$/.test(t));
+      expect(branchTag && head.startsWith(branchTag.split('-')[3] ?? '-')).toBe(true);
+      await expectMultiArchImage(
+        'hello-upstream',
+        branchTag ?? '',
+        await demo.upstream.git(['rev-parse', 'HEAD']),
+      );
+      // The release tag still names the index the default branch built.
+      expect((await skopeoInspect(`${repository}:hello-upstream-stable`))['Digest']).toBe(stableBefore);
+    } finally {
+      // -f: the manifest jobs' reports are written into the checkout.
+      await demo.monorepo.git(['checkout', '-q', '-f', 'main']);
+    }
   }, 300_000);
 
   test('a scheduled pipeline rebuilds exactly the projects in rebuild-weekly.txt', async () => {

@@ -120,6 +120,49 @@ describe('kiln prepare', () => {
     expect(run.stderr).toMatch(/app\n\s+reason:\s+manual/);
   });
 
+  // Issue 15: a manual (web), API, trigger or scheduled pipeline on another branch once moved the
+  // release tags to that branch's code. GitLab's own variables say which ref runs and whether it
+  // is protected; the plan, the log and the manifest spec say what moves.
+  test.each([
+    ['web', 'main', 'true', true],
+    ['api', 'main', 'true', true],
+    ['trigger', 'main', 'true', true],
+    ['schedule', 'main', 'true', true],
+    ['web', 'main', 'false', false],
+    ['web', 'feature/x', 'false', false],
+    ['api', 'feature/x', 'true', false],
+    ['trigger', 'feature/x', 'false', false],
+    ['schedule', 'feature/x', 'true', false],
+  ] as const)(
+    '%s pipeline on %s (protected: %s): release tags move: %s',
+    async (source, ref, protectedRef, moves) => {
+      const out = tempDir('prepare-release');
+      const slug = ref.replace('/', '-');
+      const run = await kiln(
+        ['prepare', '--output', path.join(out, 'child.yml'), '--plan', path.join(out, 'plan.json')],
+        ciEnv({
+          CI_PIPELINE_SOURCE: source,
+          CI_COMMIT_REF_NAME: ref,
+          CI_COMMIT_BRANCH: ref,
+          CI_COMMIT_REF_SLUG: slug,
+          CI_COMMIT_REF_PROTECTED: protectedRef,
+          CI_DEFAULT_BRANCH: 'main',
+        }),
+      );
+      expect(run.code, run.stderr).toBe(0);
+      const plan = JSON.parse(readFileSync(path.join(out, 'plan.json'), 'utf8')) as BuildPlan;
+      const lib = plan.projects.find((p) => p.name === 'lib');
+      expect(plan.release.moves).toBe(moves);
+      const dated = moves
+        ? /^lib-20260304-[0-9a-f]{8}$/
+        : new RegExp(`^lib-20260304-[0-9a-f]{8}-ref-${slug}$`);
+      expect(lib?.manifest.spec.tags[0]).toMatch(dated);
+      expect(lib?.manifest.spec.tags.slice(1)).toEqual(moves ? ['lib-stable'] : []);
+      expect(lib?.tags.skipped).toEqual(moves ? [] : ['lib-stable']);
+      expect(run.stderr).toContain(`release tags: ${moves ? 'moved' : 'skipped'}, ${plan.release.why}`);
+    },
+  );
+
   test('a git:// upstream with the Kaniko builder is a plan error suggesting https or buildah', async () => {
     const kaniko = createRepo('prepare-kaniko');
     kaniko.write({

@@ -2,9 +2,11 @@ import { describe, expect, test } from 'vitest';
 import type { Settings } from '../../../src/config/settings.js';
 import { KilnError } from '../../../src/errors.js';
 import { assemblePlan } from '../../../src/plan/assemble-plan.js';
+import { formatPlan } from '../../../src/plan/format-plan.js';
+import type { PipelineRef } from '../../../src/plan/release.js';
 import { repositoriesToCreate } from '../../../src/plan/repositories.js';
 import type { Project, Trigger } from '../../../src/types.js';
-import { PIPELINE, planOf, project, SHA_A, selection, settings } from './fixtures.js';
+import { PIPELINE, pins, planOf, project, SHA_A, selection, settings } from './fixtures.js';
 
 const REGISTRY = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/images';
 
@@ -80,7 +82,10 @@ describe('assemblePlan', () => {
   test('merge requests in plan mode push nothing and get no release tags', () => {
     const p = plan([project('a', { additional_tags: ['latest'] })], undefined, {}, 'mr');
     expect(p.push).toBe(false);
-    expect(p.projects[0]?.manifest.spec.tags).toEqual(['a-20260304-01234567']);
+    // No ref known (outside GitLab): the default tag still names the merge request.
+    expect(p.projects[0]?.manifest.spec.tags).toEqual(['a-20260304-01234567-ref-mr']);
+    expect(p.projects[0]?.tags.skipped).toEqual(['a-latest']);
+    expect(p.release).toEqual({ moves: false, why: 'merge-request pipelines never move release tags' });
     expect(plan([project('a')], undefined, { mergeRequests: 'build' }, 'mr').push).toBe(true);
   });
 
@@ -232,5 +237,71 @@ describe('assemblePlan refuses a tag two projects would write', () => {
         ),
       }),
     ]);
+  });
+});
+
+// Issue 15: only release refs move release tags. Every trigger, on the default branch and on
+// another one, with GitLab's own CI_COMMIT_REF_* variables as the prepare job reads them.
+describe('release tags move only from release refs', () => {
+  const app = project('app', { additional_tags: ['latest', 'stable'] });
+  const main = { name: 'main', slug: 'main', protected: true, defaultBranch: 'main' };
+  const feature = { name: 'feature/x', slug: 'feature-x', protected: false, defaultBranch: 'main' };
+
+  function planOn(ref: PipelineRef, trigger: Trigger, releaseRefs: string[] = []) {
+    return assemblePlan({
+      selection: selection(['app'], trigger),
+      projects: [app],
+      settings: settings({ releaseRefs, mergeRequests: 'build' }),
+      pinned: pins([app]),
+      pipeline: { ...PIPELINE, ref },
+    });
+  }
+
+  test.each(['push', 'manual', 'schedule'] as const)('%s on the default branch moves them', (trigger) => {
+    const p = planOn(main, trigger);
+    expect(p.release).toEqual({ moves: true, why: 'main is a release ref (the default branch)' });
+    expect(p.projects[0]?.manifest.spec.tags).toEqual(['app-20260304-01234567', 'app-latest', 'app-stable']);
+  });
+
+  test.each(['push', 'manual', 'schedule'] as const)(
+    '%s on another branch builds, pushes a default tag naming the branch, and skips them',
+    (trigger) => {
+      const p = planOn({ ...feature, protected: true }, trigger);
+      expect(p.release).toEqual({
+        moves: false,
+        why: 'feature/x is not a release ref (the default branch)',
+      });
+      const [planned] = p.projects;
+      expect(planned?.manifest.spec.tags).toEqual(['app-20260304-01234567-ref-feature-x']);
+      expect(planned?.builds.map((b) => b.spec.destination.split(':').at(-1))).toEqual([
+        'app-20260304-01234567-ref-feature-x-amd64',
+        'app-20260304-01234567-ref-feature-x-arm64',
+      ]);
+      expect(planned?.tags.skipped).toEqual(['app-latest', 'app-stable']);
+      expect(formatPlan(p)).toContain(
+        'release tags: skipped, feature/x is not a release ref (the default branch)',
+      );
+      expect(formatPlan(p)).toMatch(/skipped: +app-latest, app-stable \(release tags\)/);
+    },
+  );
+
+  test('a merge request on either branch skips them', () => {
+    for (const ref of [main, feature]) {
+      expect(planOn(ref, 'mr').release.moves).toBe(false);
+      expect(planOn(ref, 'mr').projects[0]?.tags.default).toBe(`app-20260304-01234567-ref-${ref.slug}`);
+    }
+  });
+
+  test('release_refs globs; a matching ref that GitLab says is unprotected does not move them', () => {
+    const release = { ...feature, name: 'release/1.x', slug: 'release-1-x', protected: true };
+    expect(planOn(release, 'push', ['main', 'release/*']).release).toEqual({
+      moves: true,
+      why: 'release/1.x is a release ref (release_refs: main, release/*)',
+    });
+    expect(planOn(main, 'push', ['release/*']).release.moves).toBe(false);
+    const unprotected = planOn({ ...release, protected: false }, 'push', ['release/*']);
+    expect(unprotected.release.moves).toBe(false);
+    expect(unprotected.release.why).toContain('CI_COMMIT_REF_PROTECTED=false');
+    expect(unprotected.projects[0]?.manifest.spec.tags).toEqual(['app-20260304-01234567-ref-release-1-x']);
   });
 });

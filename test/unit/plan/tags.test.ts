@@ -28,15 +28,27 @@ describe('computeTags', () => {
     expect(tags.perArch.map((t) => t.tag)).toEqual(expected);
   });
 
-  test('additional tags are prefixed with the project; dropped for merge-request builds', () => {
+  test('additional tags are prefixed with the project; off a release ref they are skipped and the default tag names the ref', () => {
     const p = project('nginx', { additional_tags: ['latest', '1.27'] });
-    expect(computeTags({ ...base, project: p, settings: single }).tags.additional).toEqual([
-      'nginx-latest',
-      'nginx-1.27',
+    expect(computeTags({ ...base, project: p, settings: single }).tags).toMatchObject({
+      default: 'nginx-20260304-01234567',
+      additional: ['nginx-latest', 'nginx-1.27'],
+      skipped: [],
+    });
+    const branch = computeTags({ ...base, project: p, settings: single, refSlug: 'feature-x' }).tags;
+    expect(branch).toMatchObject({
+      default: 'nginx-20260304-01234567-ref-feature-x',
+      additional: [],
+      skipped: ['nginx-latest', 'nginx-1.27'],
+    });
+    expect(branch.perArch.map((t) => t.tag)).toEqual([
+      'nginx-20260304-01234567-ref-feature-x-amd64',
+      'nginx-20260304-01234567-ref-feature-x-arm64',
     ]);
-    expect(
-      computeTags({ ...base, project: p, settings: single, includeAdditional: false }).tags.additional,
-    ).toEqual([]);
+    // The longest slug GitLab makes (63) still leaves a valid tag.
+    const long = computeTags({ ...base, project: p, settings: single, refSlug: 'a'.repeat(63) });
+    expect(long.problems).toEqual([]);
+    expect(long.tags.default).toBe(`nginx-20260304-01234567-ref-${'a'.repeat(40)}`);
   });
 
   test.each([

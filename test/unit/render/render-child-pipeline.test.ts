@@ -69,11 +69,24 @@ describe('renderChildPipeline', () => {
     expect(job?.tags).toEqual(['$CICD_TAG_ARM64']);
     expect(job?.image).toEqual({ name: 'martizih/kaniko:v1.28.3-debug', entrypoint: [''] });
     expect(job?.variables?.['GIT_STRATEGY']).toBe('none');
-    expect(job?.['artifacts']).toEqual({ paths: ['kiln/digests/nginx/arm64.digest'], expire_in: '1 day' });
+    expect(job?.['artifacts']).toEqual({ paths: ['kiln/digests/nginx/arm64.digest'], expire_in: '30 days' });
     expect(job?.['retry']).toMatchObject({ max: 2 });
     expect(job?.interruptible).toBe(true);
     expect(job?.needs).toEqual([]);
   });
+
+  // Issue 15: a manifest job rerun after a weekend needs the build jobs' digests, which once
+  // expired after a day. The retention is a setting, valid for GitLab's schema.
+  test.each(['2 weeks', 'never', '1 week and 3 days'])(
+    'digest artifacts kept for artifacts_expire_in: %s',
+    (expireIn) => {
+      const doc = parse(
+        renderChildPipeline(planOf([project('nginx')], undefined, 'push', { artifactsExpireIn: expireIn })),
+      );
+      expect(doc['build:nginx:amd64']?.artifacts?.expire_in).toBe(expireIn);
+      expect(gitlabCiErrors(doc)).toEqual([]);
+    },
+  );
 
   test('manifest jobs need exactly their builds (artifacts) and dependency manifests; spec escaped for GitLab', () => {
     const plan = planOf([
