@@ -27,6 +27,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'CI job: assemble and push the multi-arch index and tags',
     load: async () => (await import('./commands/manifest.js')).manifestCommand,
   },
+  'ecr-password': {
+    summary: 'print an ECR registry password (for buildah jobs; stdout only)',
+    load: async () => (await import('./commands/ecr-password.js')).ecrPasswordCommand,
+  },
   tags: {
     summary: 'print the tags a build of a project would get',
     load: async () => (await import('./commands/tags.js')).tagsCommand,

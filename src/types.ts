@@ -133,6 +133,11 @@ export interface BuildJobSpec {
   compression: 'gzip' | 'zstd';
   registryMirror?: string;
   insecureRegistry: boolean;
+  /**
+   * buildah pushing to ECR: the job obtains the registry password with `kiln ecr-password`, run in
+   * kiln's own image, from the job's GitLab OIDC role (Kaniko has its own ECR credential helper).
+   */
+  ecrLogin?: { registry: string; helperImage: string };
 }
 
 /** What `kiln manifest --project NAME` needs; rendered into the manifest job, read back there. */

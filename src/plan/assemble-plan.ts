@@ -115,6 +115,7 @@ export function assemblePlan(input: AssemblePlanInput): BuildPlan {
     useCache,
     lookup,
     inPlan: new Set(selected.map((s) => s.project.name)),
+    awsOidc: Boolean(input.awsRoleArnSet) && isEcrRegistry(settings.registry),
     problems,
   };
   const planned = selected.map(({ project, reasons, tags }) =>
@@ -148,7 +149,7 @@ export function assemblePlan(input: AssemblePlanInput): BuildPlan {
     cacheRepositories: [...cacheRepos].sort(),
     images: { ...settings.images },
     utilityRunnerTags: settings.runnerTags['linux/amd64'] ?? [],
-    awsOidc: Boolean(input.awsRoleArnSet) && isEcrRegistry(settings.registry),
+    awsOidc: ctx.awsOidc,
     deleted: selection.deleted,
     notes: selection.notes,
   };

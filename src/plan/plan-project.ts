@@ -6,7 +6,7 @@ import type { Problem } from '../errors.js';
 import { runnerTagProblems } from '../render/gitlab-escape.js';
 import type { BuilderName, BuildJobSpec, ManifestSpec, Project, Reason } from '../types.js';
 import { type ImageLookup, resolveImagePlaceholders } from './image-placeholders.js';
-import { cacheRepository, isEcrRegistry } from './repositories.js';
+import { cacheRepository, isEcrRegistry, registryHost } from './repositories.js';
 import type { PinnedSource, PipelineInfo, PlannedBuildJob, PlannedProject, ProjectTags } from './types.js';
 
 export const buildJobName = (project: string, arch: string) => `build:${project}:${arch}`;
@@ -23,6 +23,8 @@ export interface PlanContext {
   lookup: ImageLookup;
   /** Names of the projects built in this pipeline. */
   inPlan: ReadonlySet<string>;
+  /** ECR with a GitLab OIDC role (AWS_ROLE_ARN set in the prepare job). */
+  awsOidc: boolean;
   problems: Problem[];
 }
 
@@ -102,14 +104,15 @@ export function planProject(
     problems.push({ file: project.file, message: `"${repository}" is not a valid image repository name` });
   }
   checkSource(project, builder, upstream, problems);
-  if (builder === 'buildah' && isEcrRegistry(settings.registry)) {
-    // The buildah job logs in only to $CI_REGISTRY; it has no step that turns GitLab OIDC into an
-    // ECR password yet, so its push would fail after the whole build. Say so before anything runs.
+  // buildah reaches ECR through the job's OIDC role only: static AWS keys would have to be handed
+  // to the helper container, and kiln keeps them out of every argv. Say so before anything runs.
+  const ecr = builder === 'buildah' && isEcrRegistry(settings.registry);
+  if (ecr && !ctx.awsOidc) {
     problems.push({
       file: project.file,
       field: 'builder',
-      message: `the buildah builder cannot push to ECR (${settings.registry}) yet`,
-      hint: 'use builder: kaniko for ECR (its ECR credential helper uses the OIDC role), or push buildah images to another registry',
+      message: `the buildah builder pushes to ECR (${settings.registry}) only with a GitLab OIDC role, and none is set`,
+      hint: "set the component's aws_role_arn input (or AWS_ROLE_ARN), or use builder: kaniko",
     });
   }
   const source = sourceOf(project, upstream);
@@ -144,6 +147,7 @@ export function planProject(
       compression: settings.compression,
       ...(settings.registryMirror ? { registryMirror: settings.registryMirror } : {}),
       insecureRegistry: settings.insecureRegistry,
+      ...(ecr ? { ecrLogin: { registry: registryHost(settings.registry), helperImage: settings.images.kiln } } : {}),
     };
     const runnerTags = runnerTagsFor(ctx, project, platform);
     return { name: buildJobName(project.name, arch), spec, builder, runnerTags, needs: dependencyNeeds };

@@ -103,6 +103,45 @@ function gitlabRegistryLogin(destination: string): string[] {
   ];
 }
 
+/** AWS settings the helper container needs from the job; none of them is a secret. */
+const AWS_SETTINGS = [
+  'AWS_REGION',
+  'AWS_DEFAULT_REGION',
+  'AWS_ROLE_ARN',
+  'AWS_ROLE_SESSION_NAME',
+  'AWS_STS_REGIONAL_ENDPOINTS',
+  'AWS_ENDPOINT_URL',
+  'AWS_ENDPOINT_URL_STS',
+  'AWS_ENDPOINT_URL_ECR',
+];
+
+/**
+ * ECR through the job's GitLab OIDC role: buildah cannot sign AWS requests, so the job runs
+ * `kiln ecr-password` in kiln's own image (`buildah run`, chroot isolation, host network), with
+ * the web identity token file mounted read-only. The password lands in a shell variable (no argv,
+ * no log), goes to `buildah login --password-stdin`, and the auth file it writes lives in the
+ * job's private $KILN_WORK, removed when the script exits.
+ */
+function ecrLoginLines(spec: BuildJobSpec): string[] {
+  if (!spec.ecrLogin) return [];
+  const { registry, helperImage } = spec.ecrLogin;
+  const host = shellQuote(spec.destination.slice(0, spec.destination.indexOf('/')));
+  const tls = spec.insecureRegistry ? ' --tls-verify=false' : '';
+  const token = '/run/kiln/web-identity-token';
+  return [
+    `echo ${shellQuote(`kiln: ECR password for ${registry} from the job's OIDC role, with ${helperImage}`)}`,
+    `if [ -z "\${AWS_WEB_IDENTITY_TOKEN_FILE:-}" ] || [ -z "\${AWS_ROLE_ARN:-}" ]; then echo ${shellQuote("kiln: no GitLab OIDC role in this job (AWS_ROLE_ARN, id_tokens): buildah cannot log in to ECR; set the component's aws_role_arn input")} >&2; exit 1; fi`,
+    `set -- --env ${shellQuote(`AWS_WEB_IDENTITY_TOKEN_FILE=${token}`)}`,
+    `for kiln_var in ${AWS_SETTINGS.join(' ')}; do eval "kiln_value=\\\${$kiln_var:-}"; if [ -n "$kiln_value" ]; then set -- "$@" --env "$kiln_var=$kiln_value"; fi; done`,
+    `KILN_HELPER="$(${BUILDAH} from --quiet${tls} ${shellQuote(helperImage)})"`,
+    `KILN_ECR_PASSWORD="$(${BUILDAH} run --isolation chroot --network host -v "$AWS_WEB_IDENTITY_TOKEN_FILE":${token}:ro "$@" "$KILN_HELPER" -- kiln ecr-password --registry ${shellQuote(registry)})"`,
+    `${BUILDAH} rm "$KILN_HELPER" >/dev/null`,
+    'export REGISTRY_AUTH_FILE="$KILN_WORK/auth.json"',
+    `printf '%s' "$KILN_ECR_PASSWORD" | ${BUILDAH} login${tls} --username AWS --password-stdin ${host}`,
+    'unset KILN_ECR_PASSWORD',
+  ];
+}
+
 export const buildahBuilder: Builder = {
   name: 'buildah',
   image: (images) => images.buildah,
@@ -122,6 +161,7 @@ export const buildahBuilder: Builder = {
       ...(spec.registryMirror ? registryMirrorLines(spec.registryMirror) : []),
       shellCommand(['mkdir', '-p', digestDir]),
       ...gitlabRegistryLogin(spec.destination),
+      ...ecrLoginLines(spec),
       ...cacheLines(spec),
       `${BUILDAH} build ${buildArgv(spec).join(' ')}`,
       `${BUILDAH} push ${pushArgv(spec).join(' ')}`,

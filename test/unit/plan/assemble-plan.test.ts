@@ -147,17 +147,32 @@ describe('assemblePlan', () => {
     expect(error.problems[0]?.file).toBe(`projects/${projects[0]?.name}/build-config.yaml`);
   });
 
-  test('buildah with an ECR registry is refused before anything runs; Kaniko is fine', () => {
+  test('buildah to ECR: through the OIDC role, with kiln’s image as the password helper; without a role, refused before anything runs', () => {
     const ecr = { registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/images' };
     const error = planError(() => plan([project('a', { builder: 'buildah' })], undefined, ecr));
     expect(error.problems).toEqual([
       expect.objectContaining({
         file: 'projects/a/build-config.yaml',
         field: 'builder',
-        hint: expect.stringMatching(/kaniko/),
+        message: expect.stringContaining('only with a GitLab OIDC role'),
+        hint: expect.stringMatching(/aws_role_arn/),
       }),
     ]);
     expect(plan([project('a')], undefined, ecr).projects).toHaveLength(1);
+
+    const withRole = assemblePlan({
+      selection: selection(['a']),
+      projects: [project('a', { builder: 'buildah' })],
+      settings: settings(ecr),
+      pinned: pins([project('a')]),
+      pipeline: PIPELINE,
+      awsRoleArnSet: true,
+    });
+    expect(withRole.awsOidc).toBe(true);
+    expect(withRole.projects[0]?.builds[0]?.spec.ecrLogin).toEqual({
+      registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+      helperImage: 'registry.gitlab.com/kiln-ci/kiln:0.1.0',
+    });
   });
 
   test('an unset registry and a runner tag GitLab cannot express are settings problems', () => {
