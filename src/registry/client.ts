@@ -1,6 +1,7 @@
 // The OCI distribution API client kiln needs: manifests by tag or digest (get, head, put) and
 // blobs (exists, get). fetch (undici) only — no registry CLI. Auth via the authenticator,
-// retries via retry.ts, every failure names registry, repository, reference and status.
+// retries via retry.ts, bounds via bounded-fetch.ts; every failure names registry, repository,
+// reference and status.
 // https://github.com/opencontainers/distribution-spec/blob/main/spec.md
 import { createHash } from 'node:crypto';
 import { KilnError } from '../errors.js';
@@ -8,9 +9,17 @@ import type { Logger } from '../log.js';
 import { createAuthenticator } from './auth/authenticator.js';
 import { repositoryScope } from './auth/challenge.js';
 import type { Credentials } from './auth/credentials.js';
+import { type BoundedResponse, boundedFetch, FetchFailed, redactUrl } from './bounded-fetch.js';
+import { DEFAULT_TIMEOUTS, MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, type Timeouts } from './limits.js';
 import { MANIFEST_ACCEPT } from './media-types.js';
 import { checkReference } from './reference.js';
-import { httpError, networkError, type RequestTarget } from './registry-error.js';
+import {
+  describeTarget,
+  fetchFailedError,
+  httpError,
+  type RequestTarget,
+  redirectedWriteError,
+} from './registry-error.js';
 import {
   DEFAULT_RETRY,
   isRetryableStatus,
@@ -50,6 +59,8 @@ export interface RegistryClientOptions {
   log: Logger;
   retry?: RetryPolicy;
   clock?: RetryClock;
+  /** Bounds of each request (limits.ts); tests shorten them. */
+  timeouts?: Partial<Timeouts>;
   fetch?: typeof fetch;
 }
 
@@ -67,6 +78,8 @@ interface Call {
   push?: boolean;
   /** Statuses that are answers, not failures (404 for "absent"). */
   ok?: number[];
+  /** The most a successful body may hold; a manifest's by default. */
+  limit?: { bytes: number; what: string };
 }
 
 /** The media type of a response, without parameters (`…+json; charset=utf-8` → `…+json`). */
@@ -77,10 +90,14 @@ function mediaTypeHeader(response: Response): string {
 export function createRegistryClient(options: RegistryClientOptions): RegistryClient {
   const doFetch = options.fetch ?? fetch;
   const base = `${options.insecure ? 'http' : 'https'}://${options.host}/v2/`;
+  const origin = new URL(base).origin;
+  const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const auth = createAuthenticator({
     host: options.host,
+    insecure: options.insecure,
     log: options.log,
     fetch: doFetch,
+    timeouts,
     retry: { policy: options.retry ?? DEFAULT_RETRY, ...(options.clock ? { clock: options.clock } : {}) },
     ...(options.credentials ? { credentials: options.credentials } : {}),
   });
@@ -96,29 +113,37 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     let authRetried = false;
     return await withRetry(
       async () => {
-        const headers: Record<string, string> = { ...c.headers };
         const authorization = auth.header(scope);
-        if (authorization) headers['authorization'] = authorization;
-        let response: Response;
-        let body: Buffer;
+        let answer: BoundedResponse;
         try {
-          response = await doFetch(base + c.path, {
+          answer = await boundedFetch({
+            url: new URL(base + c.path),
             method: c.method,
-            headers,
+            ...(c.headers ? { headers: c.headers } : {}),
             ...(c.body ? { body: c.body } : {}),
-            redirect: 'follow',
+            ...(authorization ? { authorization: { value: authorization, origin } } : {}),
+            // The spec redirects reads (blobs to storage), never a manifest PUT. Following one would
+            // publish where nobody configured; a proxy's http→https or path rewrite means the
+            // registry setting is wrong, so kiln refuses and says so instead of guessing.
+            followRedirects: c.method !== 'PUT',
+            limit: c.limit ?? { bytes: MAX_MANIFEST_BYTES, what: 'manifest' },
+            timeouts,
+            fetch: doFetch,
           });
-          body = Buffer.from(await response.arrayBuffer());
         } catch (error) {
-          if (error instanceof KilnError) throw error;
-          // Connection reset/refused mid-request: worth another try.
+          if (!(error instanceof FetchFailed)) throw error;
+          // Resets, timeouts and cut-off bodies are worth another try; an oversized answer is not.
+          if (!error.retryable) throw fetchFailedError(target, error);
           return {
             kind: 'retry',
-            reason: `${c.method} ${c.path}: ${(error as Error).message}`,
-            last: networkError(target, error),
+            reason: `${c.method} ${c.path}: ${error.message}`,
+            last: fetchFailedError(target, error),
           };
         }
-        if (response.status === 401 && !authRetried) {
+        const { response, body } = answer;
+        // A 401 from the storage a read was redirected to is an answer, not a challenge: only the
+        // registry names the realm our credentials go to.
+        if (response.status === 401 && answer.url.origin === origin && !authRetried) {
           authRetried = true;
           if (await auth.challenge(response.headers.get('www-authenticate'), scope, authorization)) {
             return {
@@ -128,6 +153,10 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
               last: httpError(target, 401, ''),
             };
           }
+        }
+        const location = response.headers.get('location');
+        if (c.method === 'PUT' && response.status >= 300 && response.status < 400 && location) {
+          throw redirectedWriteError(target, response.status, redactUrl(new URL(location, answer.url)));
         }
         if (response.ok || c.ok?.includes(response.status))
           return { kind: 'done', value: { response, body } };
@@ -172,11 +201,22 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       if (!found) return undefined;
       const { response, body } = found;
       const digest = sha256Digest(body);
+      const where = describeTarget({ host: options.host, repository, reference, method: 'GET' });
       // Content addressing is the whole point of "by digest": never trust bytes that do not match.
       if (reference.startsWith('sha256:') && digest !== reference) {
+        throw new KilnError('REGISTRY_FAILED', `${where}: the manifest received hashes to ${digest}`, {
+          hint: 'the registry, or a proxy or cache in front of it, altered the manifest; check what sits between the job and the registry',
+        });
+      }
+      // By tag the header is all there is to check against; bytes that disagree were altered.
+      // (Signed schema 1 manifests announce the digest of their unsigned payload: not comparable.)
+      const announced = response.headers.get('docker-content-digest');
+      const signedV1 = mediaTypeHeader(response).endsWith('+prettyjws');
+      if (announced?.startsWith('sha256:') && announced !== digest && !signedV1) {
         throw new KilnError(
           'REGISTRY_FAILED',
-          `registry ${options.host}, repository ${repository}, reference ${reference}: the manifest received hashes to ${digest}`,
+          `${where}: the registry sent Docker-Content-Digest ${announced} but the manifest hashes to ${digest}`,
+          { hint: 'a proxy or cache between the job and the registry altered the manifest; check it' },
         );
       }
       return { mediaType: mediaTypeHeader(response) || mediaTypeOf(body), digest, bytes: body };
@@ -227,6 +267,8 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
         repository,
         reference: digest,
         path: `${repository}/blobs/${checkReference(digest)}`,
+        // kiln reads one kind of blob, an image config.
+        limit: { bytes: MAX_CONFIG_BYTES, what: 'image config' },
       });
       if (sha256Digest(body) !== digest) {
         throw new KilnError(

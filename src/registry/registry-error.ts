@@ -2,6 +2,7 @@
 // the distribution error body (`{"errors":[{"code","message"}]}`) — including ECR's immutable-tag
 // refusal (400 TAG_INVALID "…cannot be overwritten because the repository is immutable").
 import { KilnError } from '../errors.js';
+import type { FetchFailed, FetchFailure } from './bounded-fetch.js';
 
 export interface RequestTarget {
   host: string;
@@ -62,4 +63,39 @@ export function networkError(target: RequestTarget, error: unknown): KilnError {
     cause: error,
     hint: 'check the registry host is reachable from the job (and KILN_INSECURE_REGISTRY for plain-HTTP registries)',
   });
+}
+
+const FAILURE_HINTS: Record<Exclude<FetchFailure['kind'], 'network'>, string> = {
+  timeout:
+    'the registry did not answer in time; check it is up and reachable from the job (a firewall that drops packets looks the same)',
+  'too-large':
+    'registry answers are small (manifests under 4 MiB, configs and tokens a few KiB); check the registry host names a registry, not a web server or proxy answering in its place',
+  truncated:
+    'the connection dropped mid-answer; check the proxies or load balancers between the job and the registry',
+  'redirect-loop': 'check the registry host and any proxy in front of it',
+};
+
+/** A request that got no complete answer: timed out, too large, cut short, or no connection. */
+export function fetchFailedError(target: RequestTarget, failed: FetchFailed): KilnError {
+  const { failure } = failed;
+  if (failure.kind === 'network') return networkError(target, failure.error);
+  return new KilnError(
+    'REGISTRY_FAILED',
+    `${target.method} failed: ${describeTarget(target)}: ${failed.message}`,
+    {
+      cause: failed,
+      hint: FAILURE_HINTS[failure.kind],
+    },
+  );
+}
+
+/** A 3xx to a manifest PUT, which kiln refuses to follow (see client.ts). */
+export function redirectedWriteError(target: RequestTarget, status: number, location: string): KilnError {
+  return new KilnError(
+    'REGISTRY_FAILED',
+    `${target.method} failed: ${describeTarget(target)}: the registry redirected the write (HTTP ${status}) to ${location}; kiln does not follow redirects of a manifest PUT`,
+    {
+      hint: 'set the registry host (KILN_REGISTRY, KILN_INSECURE_REGISTRY) to where the registry really answers, or fix the proxy in front of it that redirects',
+    },
+  );
 }

@@ -1,7 +1,8 @@
 // An HTTP proxy on 127.0.0.1 in front of a real registry that misbehaves on purpose, seeded so a
 // failure reproduces: connection resets (before, or after the registry already handled the
-// request — the nasty case for PUTs), 503s and 429s with Retry-After. Also counts requests, which
-// the benchmark reports. Host headers pass through so the registry's Location URLs name the proxy.
+// request — the nasty case for PUTs), 503s and 429s with Retry-After, and optionally rewritten
+// response bodies (a corrupting middlebox). Also counts requests, which the benchmark reports.
+// Host headers pass through so the registry's Location URLs name the proxy.
 import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import { listenLocal } from './net.js';
 
@@ -49,6 +50,11 @@ export async function startFaultProxy(options: {
    * deterministic however the concurrent requests interleave.
    */
   maxConsecutive?: number;
+  /**
+   * Replaces the body of a registry answer (headers kept, Content-Length fixed): a middlebox that
+   * corrupts what it relays. Return undefined to pass the answer through.
+   */
+  tamper?: (request: { method: string; url: string }, status: number, body: Buffer) => Buffer | undefined;
 }): Promise<FaultProxy> {
   const [targetHost = '127.0.0.1', targetPort = '80'] = options.target.split(':');
   const random = seededRandom(options.seed ?? 1);
@@ -128,7 +134,9 @@ export async function startFaultProxy(options: {
             req.socket.destroy();
             return;
           }
-          res.writeHead(status, headers as Record<string, string>).end(data);
+          const tampered = options.tamper?.({ method: req.method ?? '', url: req.url ?? '' }, status, data);
+          if (tampered) headers['content-length'] = String(tampered.length);
+          res.writeHead(status, headers as Record<string, string>).end(tampered ?? data);
         },
         () => req.socket.destroy(),
       );

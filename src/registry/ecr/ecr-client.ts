@@ -22,6 +22,9 @@ export function createEcrClient(options: EcrClientOptions): ECRClient {
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     // kiln has its own bounded retries around the registry; the SDK's standard mode is enough here.
     maxAttempts: 4,
+    // The SDK sets no request timeout of its own: an endpoint that never answers would hold the
+    // job. The same bounds as the registry's (limits.ts).
+    requestHandler: { connectionTimeout: 30_000, requestTimeout: 30_000 },
   });
 }
 
