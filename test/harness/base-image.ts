@@ -90,6 +90,36 @@ function amd64Busybox(): string {
  * Builds the base image for linux/amd64 and linux/arm64 and pushes `<repository>:<tag>-<arch>` and
  * the index `<repository>:<tag>` to a plain-HTTP registry. Returns the index reference.
  */
+/** An image (OCI, in `storage`) FROM scratch holding the folder `rootfs`; returns its local name. */
+export async function commitRootfs(options: {
+  storage: BuildahStorage;
+  rootfs: string;
+  arch: string;
+  path: string;
+  cmd?: string;
+  name: string;
+}): Promise<string> {
+  const env = { ...process.env, ...options.storage.env };
+  const buildah = async (args: string[]) => (await run('buildah', args, { env })).stdout.trim();
+  const container = await buildah(['from', '--quiet', '--arch', options.arch, 'scratch']);
+  await buildah(['copy', '--quiet', container, options.rootfs, '/']);
+  const cmd = options.cmd ? ['--cmd', options.cmd] : [];
+  await buildah([
+    'config',
+    '--os',
+    'linux',
+    '--arch',
+    options.arch,
+    '--env',
+    `PATH=${options.path}`,
+    ...cmd,
+    container,
+  ]);
+  const image = `localhost/${options.name}:${options.arch}-${process.pid}`;
+  await buildah(['commit', '--quiet', '--rm', '--format', 'oci', container, image]);
+  return image;
+}
+
 export async function pushBaseImage(options: {
   repository: string;
   tag: string;
@@ -107,22 +137,14 @@ export async function pushBaseImage(options: {
     await mkdir(path.join(rootfs, 'tmp'));
     await copyFile(binary, path.join(rootfs, 'bin', 'busybox'));
     for (const applet of APPLETS) await symlink('busybox', path.join(rootfs, 'bin', applet));
-    const container = await buildah(['from', '--quiet', '--arch', arch, 'scratch']);
-    await buildah(['copy', '--quiet', container, rootfs, '/']);
-    await buildah([
-      'config',
-      '--os',
-      'linux',
-      '--arch',
+    const image = await commitRootfs({
+      storage: options.storage,
+      rootfs,
       arch,
-      '--env',
-      'PATH=/bin',
-      '--cmd',
-      '/bin/sh',
-      container,
-    ]);
-    const image = `localhost/kiln-base:${arch}-${process.pid}`;
-    await buildah(['commit', '--quiet', '--rm', '--format', 'oci', container, image]);
+      path: '/bin',
+      cmd: '/bin/sh',
+      name: 'kiln-base',
+    });
     await buildah(['push', '--quiet', '--tls-verify=false', image, `docker://${index}-${arch}`]);
     await buildah(['manifest', 'add', list, image]);
   }

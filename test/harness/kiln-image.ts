@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { cp, mkdir, mkdtemp, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { BuildahStorage } from './base-image.js';
+import { type BuildahStorage, commitRootfs } from './base-image.js';
 import { REPO_ROOT } from './component-template.js';
 
 const run = promisify(execFile);
@@ -36,20 +36,13 @@ export async function pushKilnImage(options: {
   await cp(path.join(REPO_ROOT, 'dist'), path.join(rootfs, 'opt/kiln'), { recursive: true });
   await symlink('/opt/kiln/kiln.js', path.join(rootfs, 'usr/local/bin/kiln'));
   await mkdir(path.join(rootfs, 'tmp'));
-  const container = await buildah(['from', '--quiet', '--arch', 'amd64', 'scratch']);
-  await buildah(['copy', '--quiet', container, rootfs, '/']);
-  await buildah([
-    'config',
-    '--os',
-    'linux',
-    '--arch',
-    'amd64',
-    '--env',
-    'PATH=/usr/local/bin:/usr/bin:/bin',
-    container,
-  ]);
-  const image = `localhost/kiln-helper:${process.pid}`;
-  await buildah(['commit', '--quiet', '--rm', '--format', 'oci', container, image]);
+  const image = await commitRootfs({
+    storage: options.storage,
+    rootfs,
+    arch: 'amd64',
+    path: '/usr/local/bin:/usr/bin:/bin',
+    name: 'kiln-helper',
+  });
   await buildah(['push', '--quiet', '--tls-verify=false', image, `docker://${options.reference}`]);
   return options.reference;
 }
