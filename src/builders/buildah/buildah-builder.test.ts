@@ -127,7 +127,9 @@ describe('buildah job script', () => {
     const script = buildahBuilder
       .script(spec({ source: { ...source, auth: { username: 'oauth2', passwordVariable: 'UP_TOKEN' } } }))
       .join('\n');
-    expect(script).toContain('password=${UP_TOKEN}');
+    expect(script).toContain('"${UP_TOKEN}"');
+    // Bound to the upstream's origin: git asks it for https://h only.
+    expect(script).toContain("'credential.https://h.helper=");
     expect(() =>
       buildahBuilder.script(
         spec({ source: { ...source, auth: { username: 'u', passwordVariable: 'glpat-x y' } } }),
