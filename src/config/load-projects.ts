@@ -1,11 +1,13 @@
-// Loads every projects/<name>/build-config.yaml under a repository root. The only fs in
-// src/config: it lists folders, reads texts and hands them to the pure parser.
+// Loads every projects/<name>/build-config.yaml under a repository root. With context-links.ts
+// the only fs in src/config: it lists folders, reads texts and hands them to the pure parser, then
+// follows the symlinks of local contexts.
 import type { Dirent } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KilnError, type Problem } from '../errors.js';
 import type { Project } from '../types.js';
 import { BUILD_CONFIG_FILE } from './build-config-schema.js';
+import { contextLinkProblems, type EscapingLink } from './context-links.js';
 import { didYouMean } from './did-you-mean.js';
 import { parseBuildConfig } from './parse-build-config.js';
 
@@ -55,6 +57,7 @@ export async function loadProjects(options: LoadProjectsOptions): Promise<Loaded
 
   const projects: Project[] = [];
   const problems: Problem[] = [];
+  const scans = new Map<string, EscapingLink[]>();
   for (const [i, name] of folders.entries()) {
     const read = texts[i]!;
     const dir = repoPath(projectsRel, name);
@@ -68,7 +71,11 @@ export async function loadProjects(options: LoadProjectsOptions): Promise<Loaded
       ...(options.repositoryMode ? { repositoryMode: options.repositoryMode } : {}),
     });
     problems.push(...result.problems);
-    if (result.config) projects.push({ name, dir, file, config: result.config });
+    if (!result.config) continue;
+    const project = { name, dir, file, config: result.config };
+    const linkProblems = contextLinkProblems(options.root, project, scans);
+    problems.push(...linkProblems);
+    if (linkProblems.length === 0) projects.push(project);
   }
   projects.sort((a, b) => a.name.localeCompare(b.name));
   problems.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0));

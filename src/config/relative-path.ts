@@ -1,6 +1,7 @@
 // Paths in build-config.yaml (dockerfile_path, context_path, watch_paths) are POSIX paths inside
 // the build source or the repository. They may not be absolute or climb out with `..`: a context
-// outside the checkout would let a project read the runner's files into an image.
+// outside the checkout would let a project read the runner's files into an image. Symlinks can do
+// the same behind text that passes: context-links.ts follows them.
 import path from 'node:path';
 import type { Finding } from './git-url.js';
 import { unsafeTextFinding } from './unsafe-text.js';
@@ -35,4 +36,10 @@ export function checkRelativeGlob(value: string): Finding | undefined {
   if (value.split('/').includes('..')) return { message: 'must not contain ".."', hint };
   const problem = checkRelativePath(value);
   return problem ? { ...problem, hint } : undefined;
+}
+
+/** Whether `target` is `dir` or below it: both absolute, already resolved (context-links.ts). */
+export function isInside(dir: string, target: string): boolean {
+  const rel = path.relative(dir, target);
+  return rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
 }

@@ -147,7 +147,9 @@ export function planProject(
       compression: settings.compression,
       ...(settings.registryMirror ? { registryMirror: settings.registryMirror } : {}),
       insecureRegistry: settings.insecureRegistry,
-      ...(ecr ? { ecrLogin: { registry: registryHost(settings.registry), helperImage: settings.images.kiln } } : {}),
+      ...(ecr
+        ? { ecrLogin: { registry: registryHost(settings.registry), helperImage: settings.images.kiln } }
+        : {}),
     };
     const runnerTags = runnerTagsFor(ctx, project, platform);
     return { name: buildJobName(project.name, arch), spec, builder, runnerTags, needs: dependencyNeeds };

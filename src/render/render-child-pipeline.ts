@@ -2,6 +2,7 @@
 // gitlab-yaml.ts, which writes what GitLab's YAML 1.1 reader reads back; never templated). A DAG
 // of `needs:`, no stage barriers: a project's manifest job starts as soon as its own build jobs
 // finish.
+import { GUARD_VARIABLE } from '../builders/context-guard.js';
 import { builderFor } from '../builders/index.js';
 import type { BuildPlan, PlannedBuildJob, PlannedProject } from '../plan/types.js';
 import { escapeVariableValue } from './gitlab-escape.js';
@@ -145,6 +146,23 @@ function noopJob(plan: BuildPlan): Job {
 export const NOOP_JOB = 'kiln:nothing-to-build';
 export const PLAN_ONLY_JOB = 'kiln:plan-only';
 
+/**
+ * The symlink check's script (builders/context-guard.ts) is the same in every build job: define it
+ * once in the top-level `variables:`, which every job of the child pipeline receives.
+ */
+function hoistGuard(pipeline: Pipeline): Pipeline {
+  let script: string | undefined;
+  for (const job of Object.values(pipeline)) {
+    const variables = (job as Job)['variables'] as Record<string, string> | undefined;
+    if (!variables || !(GUARD_VARIABLE in variables)) continue;
+    script = variables[GUARD_VARIABLE];
+    delete variables[GUARD_VARIABLE];
+  }
+  if (script === undefined) return pipeline;
+  const { stages, ...jobs } = pipeline;
+  return { stages, variables: { [GUARD_VARIABLE]: script }, ...jobs };
+}
+
 export function childPipeline(plan: BuildPlan): Pipeline {
   const pipeline: Pipeline = { stages: ['build'] };
   if (!plan.push || plan.projects.length === 0) {
@@ -155,7 +173,7 @@ export function childPipeline(plan: BuildPlan): Pipeline {
     for (const job of project.builds) pipeline[job.name] = buildJob(plan, job);
     pipeline[project.manifest.name] = manifestJob(plan, project);
   }
-  return pipeline;
+  return hoistGuard(pipeline);
 }
 
 /** Serializes the child pipeline; pass `pipeline` when the caller already built it from `plan`. */

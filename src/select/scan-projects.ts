@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { dependsOnFindings } from '../config/build-config-rules.js';
 import { BUILD_CONFIG_FILE, PROJECT_NAME } from '../config/build-config-schema.js';
+import { contextLinkProblems } from '../config/context-links.js';
 import { type ParseResult, parseBuildConfig } from '../config/parse-build-config.js';
 import { readSelectionKeys, type SelectionKeys } from '../config/read-selection-keys.js';
 import { checkRelativeGlob } from '../config/relative-path.js';
@@ -139,7 +140,12 @@ export function readProjects(
     }
     const parsed = parse({ name, dir, file, text }, all, options);
     problems.push(...parsed.problems);
-    if (parsed.config) projects.push({ name, dir, file, config: parsed.config });
+    if (!parsed.config) continue;
+    const project = { name, dir, file, config: parsed.config };
+    // What is built is checked for symlinks leading out of its context, as kiln validate does.
+    const links = contextLinkProblems(options.root, project);
+    problems.push(...links);
+    if (links.length === 0) projects.push(project);
   }
   throwIfProblems('CONFIG_INVALID', 'invalid project configuration', problems);
   return projects;

@@ -45,14 +45,12 @@ export async function startAwsContractServer(options: {
       calls.push('ecr:GetAuthorizationToken');
       const signedWith = /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
       if (signedWith !== accessKeyId || req.headers['x-amz-security-token'] !== sessionToken) {
-        res
-          .writeHead(400, { 'Content-Type': 'application/x-amz-json-1.1' })
-          .end(
-            JSON.stringify({
-              __type: 'UnrecognizedClientException',
-              message: 'The security token included in the request is invalid.',
-            }),
-          );
+        res.writeHead(400, { 'Content-Type': 'application/x-amz-json-1.1' }).end(
+          JSON.stringify({
+            __type: 'UnrecognizedClientException',
+            message: 'The security token included in the request is invalid.',
+          }),
+        );
         return;
       }
       const token = Buffer.from(`AWS:${options.registryPassword}`).toString('base64');

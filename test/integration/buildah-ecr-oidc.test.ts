@@ -18,6 +18,7 @@ import { type AwsContractServer, startAwsContractServer } from '../harness/aws-c
 import { type BuildahStorage, createBuildahStorage, pushBaseImage } from '../harness/base-image.js';
 import { type GitDaemon, startGitDaemon } from '../harness/git-daemon.js';
 import { createUpstreamRepo } from '../harness/git-repo.js';
+import { jobVariables } from '../harness/job-variables.js';
 import { pushKilnImage } from '../harness/kiln-image.js';
 import { skopeoInspect, startRegistry, type TestRegistry } from '../harness/registry.js';
 import { requireTool } from '../harness/tools.js';
@@ -100,7 +101,7 @@ async function runJob(job: BuildJobSpec, idToken: string) {
     env: {
       ...process.env,
       ...storage.env,
-      ...buildahBuilder.variables(job),
+      ...jobVariables(buildahBuilder, job),
       AWS_ROLE_ARN: ROLE,
       AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
       AWS_ENDPOINT_URL_STS: aws.url,

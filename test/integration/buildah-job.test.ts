@@ -14,6 +14,7 @@ import { ensureArm64Emulation } from '../harness/binfmt.js';
 import { type GitDaemon, startGitDaemon } from '../harness/git-daemon.js';
 import { createUpstreamRepo, type TestRepo } from '../harness/git-repo.js';
 import { readImageFile } from '../harness/image-files.js';
+import { jobVariables } from '../harness/job-variables.js';
 import { skopeoInspect, startRegistry, type TestRegistry } from '../harness/registry.js';
 import { requireTool } from '../harness/tools.js';
 
@@ -78,7 +79,7 @@ function spec(overrides: Partial<BuildJobSpec> & { sha: string; arch: string }):
 /** Runs a job script the way a GitLab job does: each line in one `sh -e`, here busybox sh. */
 async function runJob(job: BuildJobSpec): Promise<{ stdout: string; stderr: string }> {
   const script = buildahBuilder.script(job).join('\n');
-  const variables = buildahBuilder.variables(job);
+  const variables = jobVariables(buildahBuilder, job);
   return run('busybox', ['sh', '-e', '-c', script], {
     cwd: work,
     env: { ...process.env, ...storage.env, ...variables },

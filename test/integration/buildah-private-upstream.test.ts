@@ -9,6 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { pinnedSourceLines } from '../../src/builders/buildah/pinned-source.js';
+import { CONTEXT_GUARD_SCRIPT } from '../../src/builders/context-guard.js';
 import type { BuildJobSpec } from '../../src/types.js';
 import {
   type GitHttpServer,
@@ -78,7 +79,13 @@ async function fetchSource(url: string, jobDir: string) {
     'git -C "$KILN_SRC" rev-parse HEAD',
   ];
   return run('busybox', ['sh', '-e', '-c', script.join('\n')], {
-    env: { PATH: process.env['PATH'], HOME: jobDir, UPSTREAM_TOKEN: TOKEN, GIT_TERMINAL_PROMPT: '0' },
+    env: {
+      PATH: process.env['PATH'],
+      HOME: jobDir,
+      UPSTREAM_TOKEN: TOKEN,
+      GIT_TERMINAL_PROMPT: '0',
+      KILN_GUARD: CONTEXT_GUARD_SCRIPT,
+    },
   });
 }
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { KANIKO_EXECUTOR } from '../../src/builders/kaniko/argv.js';
 import { kanikoBuilder } from '../../src/builders/kaniko/index.js';
 import type { BuildJobSpec } from '../../src/types.js';
+import { jobVariables } from '../harness/job-variables.js';
 import { requireTool } from '../harness/tools.js';
 import { buildJobSpec } from '../unit/builders/build-job-spec.js';
 
@@ -46,6 +47,7 @@ function runJob(spec: BuildJobSpec, env: Record<string, string>): { argv: string
       PATH: process.env['PATH'] ?? '/usr/bin:/bin',
       CI_PROJECT_DIR: projectDir,
       KILN_ARGV_OUT: out,
+      ...jobVariables(kanikoBuilder, spec),
       ...env,
     },
     cwd: projectDir,

@@ -5,6 +5,7 @@
 import { shellCommand, shellQuote, shellQuoteExpandingVars } from '../../render/shell-quote.js';
 import type { BuildJobSpec } from '../../types.js';
 import type { Builder } from '../builder.js';
+import { contextGuardVariables } from '../context-guard.js';
 import { pinnedSourceLines } from './pinned-source.js';
 
 /**
@@ -146,7 +147,11 @@ export const buildahBuilder: Builder = {
   name: 'buildah',
   image: (images) => images.buildah,
   variables(spec) {
-    const vars: Record<string, string> = { [STORAGE_DRIVER_VARIABLE]: 'vfs', BUILDAH_ISOLATION: 'chroot' };
+    const vars: Record<string, string> = {
+      [STORAGE_DRIVER_VARIABLE]: 'vfs',
+      BUILDAH_ISOLATION: 'chroot',
+      ...contextGuardVariables(),
+    };
     // An upstream build fetches its own source; the monorepo checkout is not needed (as with Kaniko).
     if (spec.source.kind === 'git') vars['GIT_STRATEGY'] = 'none';
     return vars;

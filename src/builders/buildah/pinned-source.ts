@@ -4,6 +4,7 @@
 import { credentialHelperConfig } from '../../git/credential-helper.js';
 import { shellQuote } from '../../render/shell-quote.js';
 import type { BuildJobSpec } from '../../types.js';
+import { contextGuardLines } from '../context-guard.js';
 
 /** The checkout folder, inside the job's own work folder `$KILN_WORK` (see buildah-builder.ts). */
 export const SOURCE_DIR_VAR = 'KILN_SRC';
@@ -29,7 +30,14 @@ function credentialArgs(source: Extract<BuildJobSpec['source'], { kind: 'git' }>
 export function pinnedSourceLines(spec: BuildJobSpec): string[] {
   const source = spec.source;
   if (source.kind === 'local') {
-    return [`KILN_CONTEXT=${shellQuote(joinPath(source.dir, spec.contextPath))}`];
+    return [
+      `KILN_CONTEXT=${shellQuote(joinPath(source.dir, spec.contextPath))}`,
+      ...contextGuardLines({
+        root: shellQuote(source.dir),
+        contextPath: spec.contextPath,
+        dockerfile: spec.dockerfile,
+      }),
+    ];
   }
   // `-C "$KILN_SRC"` must expand, so it is the one argument not passed through shellQuote.
   const inSrc = (args: string[], extra: string[] = []) =>
@@ -48,6 +56,11 @@ export function pinnedSourceLines(spec: BuildJobSpec): string[] {
     `KILN_HEAD="$(git -C "$${SOURCE_DIR_VAR}" rev-parse HEAD)"`,
     `if [ "$KILN_HEAD" != ${expected} ]; then echo ${shellQuote(`kiln: upstream ${source.url} ${fallbackRef} is at `)}"$KILN_HEAD"${shellQuote(`, not the pinned ${source.sha}; the ref moved since the prepare job, rerun the pipeline`)} >&2; exit 1; fi`,
     `KILN_CONTEXT="$${SOURCE_DIR_VAR}"/${shellQuote(spec.contextPath)}`,
+    ...contextGuardLines({
+      root: `"$${SOURCE_DIR_VAR}"`,
+      contextPath: spec.contextPath,
+      dockerfile: spec.dockerfile,
+    }),
   ];
 }
 

@@ -3,7 +3,7 @@
 // only, and build-config.yaml refuses plain http://; the Kaniko job shape is covered by
 // test/unit/builders and test/integration/kaniko-script-busybox.test.ts).
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -102,6 +102,7 @@ describe('kiln prepare', () => {
     expect(gitlabCiErrors(child)).toEqual([]);
     expect(Object.keys(child)).toEqual([
       'stages',
+      'variables',
       'build:lib:amd64',
       'build:lib:arm64',
       'manifest:lib',
@@ -118,6 +119,29 @@ describe('kiln prepare', () => {
       entrypoint: [''],
     });
     expect(run.stderr).toMatch(/app\n\s+reason:\s+manual/);
+  });
+
+  // Issue 15, finding 2: prepare checks what it plans to build for symlinks out of the context,
+  // as kiln validate does, before any job runs.
+  test('a local context with a symlink to /etc fails prepare, naming the link', async () => {
+    const linked = createRepo('prepare-link');
+    linked.write({
+      'projects/web/build-config.yaml': 'use_local_context: true\n',
+      'projects/web/Dockerfile': 'FROM scratch\nCOPY etc/passwd /\n',
+    });
+    symlinkSync('/etc', path.join(linked.dir, 'projects/web/etc'));
+    linked.commit('web with a link');
+    const out = tempDir('prepare-link-out');
+    const run = await kiln(
+      ['prepare', '--output', path.join(out, 'c.yml')],
+      ciEnv({ CI_COMMIT_SHA: linked.sha() }),
+      linked.dir,
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /projects\/web\/build-config\.yaml.*symlink projects\/web\/etc -> \/etc leads outside the context/,
+    );
+    expect(existsSync(path.join(out, 'c.yml'))).toBe(false);
   });
 
   // Issue 15: a manual (web), API, trigger or scheduled pipeline on another branch once moved the

@@ -143,7 +143,10 @@ describe('kanikoBuilder', () => {
   });
 
   test('local-context jobs keep the checkout; plain-http upstreams switch Kaniko to http', () => {
-    expect(kanikoBuilder.variables(spec({ source: { kind: 'local', dir: 'projects/nginx' } }))).toEqual({});
+    // Only the symlink check's script, which the child pipeline hoists to its top level.
+    expect(
+      Object.keys(kanikoBuilder.variables(spec({ source: { kind: 'local', dir: 'projects/nginx' } }))),
+    ).toEqual(['KILN_GUARD']);
     const http = spec({
       source: { kind: 'git', url: 'http://h/x.git', ref: 'main', sha: SHA, resolvedRef: 'refs/heads/main' },
     });

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -86,5 +86,132 @@ describe('loadProjects', () => {
     expect((await loadProjectsOrThrow({ root: ok, projectsDir: 'projects' })).map((p) => p.name)).toEqual([
       'b',
     ]);
+  });
+});
+
+describe('loadProjects: symlinks that lead out of the build context', () => {
+  const FILE = 'projects/app/build-config.yaml';
+  const IN_PROJECT =
+    'replace the symlink with the folder it points to: the context stays inside projects/app (local_context: repository builds from the whole repository)';
+  const LINK_HINT = 'remove the link, or replace it with the files it should bring';
+  const outside = (link: string, target: string, to: string, context = 'projects/app') =>
+    `${FILE}: context_path: symlink ${link} -> ${target} leads outside the context ${context}, to ${to}: the build could copy files from outside the context into the image (hint: ${LINK_HINT})`;
+
+  test.each([
+    {
+      what: 'a context folder linked to /',
+      config: 'context_path: ctx\n',
+      links: { 'projects/app/ctx': '/' },
+      problem: `${FILE}: context_path: ctx resolves to /, outside projects/app (symlink projects/app/ctx -> /) (hint: ${IN_PROJECT})`,
+    },
+    {
+      what: 'a Dockerfile linked to /etc/passwd',
+      config: '',
+      links: { 'projects/app/Dockerfile': '/etc/passwd' },
+      problem: `${FILE}: dockerfile_path: Dockerfile resolves to /etc/passwd, outside the context projects/app (symlink projects/app/Dockerfile -> /etc/passwd) (hint: put the Dockerfile itself inside projects/app)`,
+    },
+    {
+      what: 'a Dockerfile linked out of context_path, inside the project folder',
+      config: 'context_path: real\n',
+      links: { 'projects/app/real/Dockerfile': '../Dockerfile.other' },
+      problem: `${FILE}: dockerfile_path: Dockerfile resolves to projects/app/Dockerfile.other, outside the context projects/app/real (symlink projects/app/real/Dockerfile -> ../Dockerfile.other) (hint: put the Dockerfile itself inside projects/app/real)`,
+    },
+    {
+      what: 'a link to .. with local_context: repository',
+      config: 'local_context: repository\ncontext_path: up\n',
+      links: { up: '..' },
+      problem: `${FILE}: context_path: up resolves to $PARENT, outside the repository root (symlink up -> ..) (hint: replace the symlink with the folder it points to: the context stays inside the repository root)`,
+    },
+    {
+      what: 'a folder inside the context linked to /etc',
+      config: '',
+      links: { 'projects/app/etc': '/etc' },
+      problem: outside('projects/app/etc', '/etc', '/etc'),
+    },
+    {
+      what: 'a dangling link to a file that exists only in the job',
+      config: '',
+      links: { 'projects/app/files/docker.json': '/kaniko/.docker/config.json' },
+      problem: outside(
+        'projects/app/files/docker.json',
+        '/kaniko/.docker/config.json',
+        '/kaniko/.docker/config.json',
+      ),
+    },
+    {
+      what: 'a link to the repository, outside the project folder',
+      config: '',
+      links: { 'projects/app/shared': '../../shared' },
+      problem: outside('projects/app/shared', '../../shared', 'shared'),
+    },
+    {
+      what: 'a link out of context_path, inside the project folder',
+      config: 'context_path: real\n',
+      links: { 'projects/app/real/up': '..' },
+      problem: outside('projects/app/real/up', '..', 'projects/app', 'projects/app/real'),
+    },
+    {
+      what: 'a chain of links, the last one leaving',
+      config: 'context_path: a\n',
+      links: { 'projects/app/a': 'b', 'projects/app/b': '/usr' },
+      problem: `${FILE}: context_path: a resolves to /usr, outside projects/app (symlink projects/app/a -> b, projects/app/b -> /usr) (hint: ${IN_PROJECT})`,
+    },
+    {
+      what: 'a symlink loop',
+      config: 'context_path: loop\n',
+      links: { 'projects/app/loop': 'loop' },
+      problem: `${FILE}: context_path: loop cannot be followed: a symlink loop, or ".." after a missing folder (hint: ${IN_PROJECT})`,
+    },
+    {
+      what: '".." after a missing folder',
+      config: '',
+      links: { 'projects/app/x': 'missing/../../../../etc' },
+      problem: `${FILE}: context_path: symlink projects/app/x -> missing/../../../../etc cannot be followed: a symlink loop, or ".." after a missing folder (hint: ${LINK_HINT})`,
+    },
+  ])('refused: $what', async ({ config, links, problem }) => {
+    const root = await repo({
+      [FILE]: `${LOCAL}${config}`,
+      'shared/x': '',
+      'projects/app/real/x': '',
+      'projects/app/Dockerfile.other': '',
+    });
+    for (const [link, target] of Object.entries(links)) {
+      await mkdir(path.dirname(path.join(root, link)), { recursive: true });
+      await symlink(target, path.join(root, link));
+    }
+    const { projects, problems } = await loadProjects({ root, projectsDir: 'projects' });
+    expect(problems.map(formatProblem)).toEqual([problem.replaceAll('$PARENT', path.dirname(root))]);
+    expect(projects).toEqual([]);
+  });
+
+  test('links that stay inside are fine; upstream projects are not looked at', async () => {
+    const root = await repo({
+      'projects/app/build-config.yaml': `${LOCAL}context_path: ctx\n`,
+      'projects/app/real/docker/Dockerfile.real': 'FROM scratch\n',
+      'projects/app/real/a.txt': '',
+      'projects/up/build-config.yaml':
+        'upstream_repo: https://example.com/r.git\nupstream_ref: main\ncontext_path: ctx\n',
+      'projects/whole/build-config.yaml': `${LOCAL}local_context: repository\ncontext_path: projects\n`,
+    });
+    await symlink('real', path.join(root, 'projects/app/ctx'));
+    await symlink('docker/Dockerfile.real', path.join(root, 'projects/app/real/Dockerfile'));
+    await symlink('a.txt', path.join(root, 'projects/app/real/b.txt'));
+    await symlink('../real/./docker', path.join(root, 'projects/app/real/d'));
+    await symlink('missing-until-built', path.join(root, 'projects/app/real/out'));
+    await symlink('/etc', path.join(root, 'projects/up/ctx'));
+    const { projects, problems } = await loadProjects({ root, projectsDir: 'projects' });
+    // projects/whole's context, projects/, holds projects/up/ctx -> /etc: refused there only.
+    expect(problems.map(formatProblem)).toEqual([
+      `projects/whole/build-config.yaml: context_path: symlink projects/up/ctx -> /etc leads outside the context projects, to /etc: the build could copy files from outside the context into the image (hint: ${LINK_HINT})`,
+    ]);
+    expect(projects.map((p) => p.name)).toEqual(['app', 'up']);
+  });
+
+  test('loadProjectsOrThrow refuses them with one CONFIG_INVALID error', async () => {
+    const root = await repo({ 'projects/app/build-config.yaml': LOCAL });
+    await symlink('/etc/passwd', path.join(root, 'projects/app/Dockerfile'));
+    const error = await loadProjectsOrThrow({ root, projectsDir: 'projects' }).catch((e: unknown) => e);
+    expect((error as KilnError).code).toBe('CONFIG_INVALID');
+    expect((error as KilnError).problems).toMatchObject([{ file: FILE, field: 'dockerfile_path' }]);
   });
 });

@@ -75,6 +75,28 @@ describe('renderChildPipeline', () => {
     expect(job?.needs).toEqual([]);
   });
 
+  // The symlink check's script is the same in every build job: written once, at the top level.
+  test('the symlink check script is one top-level variable, in no job', () => {
+    const plan = planOf(
+      [
+        project('a'),
+        project('b', { builder: 'buildah' }),
+        project('c', { use_local_context: true, upstream_repo: undefined }),
+      ],
+      undefined,
+      'push',
+      { registry: 'registry.example.com/images' },
+    );
+    const yaml = renderChildPipeline(plan);
+    const doc = parse(yaml) as Record<string, { variables?: Record<string, string> }>;
+    expect(Object.keys(doc).slice(0, 2)).toEqual(['stages', 'variables']);
+    expect((doc['variables'] as unknown as Record<string, string>)['KILN_GUARD']).toContain('fail()');
+    for (const [name, job] of Object.entries(doc))
+      if (name !== 'variables') expect(job.variables?.['KILN_GUARD']).toBeUndefined();
+    expect(yaml.split('fail()').length - 1).toBe(1);
+    expect(gitlabCiErrors(doc)).toEqual([]);
+  });
+
   // Issue 15: a manifest job rerun after a weekend needs the build jobs' digests, which once
   // expired after a day. The retention is a setting, valid for GitLab's schema.
   test.each(['2 weeks', 'never', '1 week and 3 days'])(
