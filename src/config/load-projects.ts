@@ -2,14 +2,14 @@
 // the only fs in src/config: it lists folders, reads texts and hands them to the pure parser, then
 // follows the symlinks of local contexts.
 import type { Dirent } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { KilnError, type Problem } from '../errors.js';
 import type { Project } from '../types.js';
 import { BUILD_CONFIG_FILE } from './build-config-schema.js';
 import { contextLinkProblems, type EscapingLink } from './context-links.js';
 import { didYouMean } from './did-you-mean.js';
-import { parseBuildConfig } from './parse-build-config.js';
+import { oversizeProblem, parseBuildConfig } from './parse-build-config.js';
 
 export interface LoadProjectsOptions {
   /** Repository root (absolute, or relative to the process's cwd). */
@@ -50,20 +50,20 @@ export async function loadProjects(options: LoadProjectsOptions): Promise<Loaded
 
   // Hidden folders (.git, .cache) are not projects.
   const folders = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
-  const texts = await Promise.all(
+  const files = await Promise.all(
     folders.map((name) => readProjectFile(options.root, options.projectsDir, name)),
   );
-  const names = folders.filter((_, i) => texts[i]?.text !== undefined).sort();
+  const names = folders.filter((_, i) => files[i]?.isProject).sort();
 
   const projects: Project[] = [];
   const problems: Problem[] = [];
   const scans = new Map<string, EscapingLink[]>();
   for (const [i, name] of folders.entries()) {
-    const read = texts[i]!;
+    const read = files[i]!;
     const dir = repoPath(projectsRel, name);
     const file = repoPath(dir, BUILD_CONFIG_FILE);
-    if (read.text === undefined) {
-      problems.push({ file: dir, ...read.problem });
+    if ('problem' in read) {
+      problems.push(read.problem);
       continue;
     }
     const result = parseBuildConfig(read.text, file, name, {
@@ -82,29 +82,41 @@ export async function loadProjects(options: LoadProjectsOptions): Promise<Loaded
   return { projects, names, problems };
 }
 
+/**
+ * The folder's build-config.yaml, or the problem that stops kiln reading it. A folder with a file
+ * too big to read is still a project (depends_on may name it); one without a file is not.
+ */
 async function readProjectFile(
   root: string,
   projectsDir: string,
   name: string,
-): Promise<{ text?: string; problem: Omit<Problem, 'file'> }> {
+): Promise<{ text: string; isProject: true } | { problem: Problem; isProject: boolean }> {
   const folder = path.join(root, projectsDir, name);
+  const dir = repoPath(projectsDir, name);
+  const file = path.join(folder, BUILD_CONFIG_FILE);
   try {
-    return { text: await readFile(path.join(folder, BUILD_CONFIG_FILE), 'utf8'), problem: { message: '' } };
+    // The size first: a file too big to parse is never read into memory.
+    const oversize = oversizeProblem(repoPath(dir, BUILD_CONFIG_FILE), (await stat(file)).size);
+    if (oversize) return { problem: oversize, isProject: true };
+    return { text: await readFile(file, 'utf8'), isProject: true };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT')
       return {
-        problem: { message: `cannot read ${BUILD_CONFIG_FILE} (${(error as NodeJS.ErrnoException).code})` },
+        problem: { file: dir, message: `cannot read ${BUILD_CONFIG_FILE} (${code})` },
+        isProject: false,
       };
-    }
     const siblings = await readdir(folder).catch(() => [] as string[]);
     const near = didYouMean(BUILD_CONFIG_FILE, siblings);
     return {
       problem: {
+        file: dir,
         message: `no ${BUILD_CONFIG_FILE} in this project folder`,
         hint: near
           ? `rename ${near} to ${BUILD_CONFIG_FILE}`
           : `add ${BUILD_CONFIG_FILE}, or move the folder out of ${projectsDir}`,
       },
+      isProject: false,
     };
   }
 }

@@ -10,6 +10,20 @@ import { issuesToProblems } from './zod-problems.js';
 
 export type ParseOptions = RuleOptions;
 
+/** 64 KiB: a build-config.yaml is a few hundred bytes; bigger is a mistake or an attack. */
+export const MAX_BUILD_CONFIG_BYTES = 64 * 1024;
+
+/** The problem of a file over MAX_BUILD_CONFIG_BYTES (loaders check the size before reading). */
+export function oversizeProblem(file: string, bytes: number): Problem | undefined {
+  if (bytes <= MAX_BUILD_CONFIG_BYTES) return undefined;
+  const size = (n: number) => n.toLocaleString('en-US');
+  return {
+    file,
+    message: `the file is ${size(bytes)} bytes; a build-config.yaml may be at most ${size(MAX_BUILD_CONFIG_BYTES)} bytes (${MAX_BUILD_CONFIG_BYTES / 1024} KiB)`,
+    hint: 'a build-config.yaml is a few hundred bytes: check that this is the file you meant to commit',
+  };
+}
+
 export interface ParseResult {
   config?: BuildConfig;
   problems: Problem[];
@@ -26,6 +40,8 @@ export function parseBuildConfig(
   projectName: string,
   options: ParseOptions = {},
 ): ParseResult {
+  const oversize = oversizeProblem(file, Buffer.byteLength(text, 'utf8'));
+  if (oversize) return { problems: [oversize] };
   const source = readYaml(text, file);
   if (source.problems.length > 0) return { problems: source.problems };
   const data = source.data;

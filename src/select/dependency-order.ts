@@ -33,25 +33,34 @@ export function checkDependencies(projects: readonly SelectableProject[]): void 
   }
 }
 
+/** The first cycle met walking the projects (and their depends_on) in name order, as `a, b, a`. */
 function findCycle(byName: Map<string, SelectableProject>): string[] | undefined {
-  const state = new Map<string, 'visiting' | 'done'>();
-  const stack: string[] = [];
-  const visit = (name: string): string[] | undefined => {
-    if (state.get(name) === 'done') return undefined;
-    if (state.get(name) === 'visiting') return [...stack.slice(stack.indexOf(name)), name];
-    state.set(name, 'visiting');
-    stack.push(name);
-    for (const dep of [...(byName.get(name)?.config.depends_on ?? [])].sort()) {
-      const cycle = visit(dep);
-      if (cycle) return cycle;
+  const done = new Set<string>();
+  // Its own stack, not recursion: a chain a few thousand projects deep would overflow the call stack.
+  for (const root of [...byName.keys()].sort()) {
+    if (done.has(root)) continue;
+    const path: string[] = [];
+    const onPath = new Map<string, number>();
+    const unvisited: string[][] = [];
+    const enter = (name: string) => {
+      onPath.set(name, path.length);
+      path.push(name);
+      unvisited.push([...(byName.get(name)?.config.depends_on ?? [])].sort().reverse());
+    };
+    enter(root);
+    while (path.length > 0) {
+      const dep = unvisited.at(-1)!.pop();
+      if (dep === undefined) {
+        const name = path.pop()!;
+        unvisited.pop();
+        onPath.delete(name);
+        done.add(name);
+      } else if (!done.has(dep)) {
+        const at = onPath.get(dep);
+        if (at !== undefined) return [...path.slice(at), dep];
+        enter(dep);
+      }
     }
-    stack.pop();
-    state.set(name, 'done');
-    return undefined;
-  };
-  for (const name of [...byName.keys()].sort()) {
-    const cycle = visit(name);
-    if (cycle) return cycle;
   }
   return undefined;
 }
@@ -61,7 +70,9 @@ export function dependentsOf(projects: readonly SelectableProject[]): Map<string
   const dependents = new Map<string, string[]>();
   for (const project of projects) {
     for (const dep of project.config.depends_on) {
-      dependents.set(dep, [...(dependents.get(dep) ?? []), project.name]);
+      const list = dependents.get(dep);
+      if (list) list.push(project.name);
+      else dependents.set(dep, [project.name]);
     }
   }
   return dependents;

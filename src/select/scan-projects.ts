@@ -3,12 +3,12 @@
 // reader where it answers and by the full parser otherwise; the selected projects are then parsed
 // in full by readProjects. With 1,000 projects this is what keeps `kiln plan` near the cost of
 // `git diff` (docs/benchmarks.md, "Selection").
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { dependsOnFindings } from '../config/build-config-rules.js';
 import { BUILD_CONFIG_FILE, PROJECT_NAME } from '../config/build-config-schema.js';
 import { contextLinkProblems } from '../config/context-links.js';
-import { type ParseResult, parseBuildConfig } from '../config/parse-build-config.js';
+import { oversizeProblem, type ParseResult, parseBuildConfig } from '../config/parse-build-config.js';
 import { readSelectionKeys, type SelectionKeys } from '../config/read-selection-keys.js';
 import { checkRelativeGlob } from '../config/relative-path.js';
 import { type Problem, throwIfProblems } from '../errors.js';
@@ -25,6 +25,8 @@ interface Found {
   dir: string;
   file: string;
   text: string;
+  /** Set (and text empty) when the file is too big to read. */
+  problem?: Problem;
 }
 
 /** Folders with a build-config.yaml, sorted by name (others are reported by `kiln validate`). */
@@ -45,7 +47,9 @@ function findProjects(options: ScanOptions): Found[] {
     const dir = `${dirRel}/${entry.name}`;
     const file = `${dir}/${BUILD_CONFIG_FILE}`;
     try {
-      found.push({ name: entry.name, dir, file, text: readFileSync(path.join(options.root, file), 'utf8') });
+      const oversize = oversizeProblem(file, statSync(path.join(options.root, file)).size);
+      const text = oversize ? '' : readFileSync(path.join(options.root, file), 'utf8');
+      found.push({ name: entry.name, dir, file, text, ...(oversize ? { problem: oversize } : {}) });
     } catch {
       // No build-config.yaml: not a project.
     }
@@ -70,6 +74,7 @@ export function scanProjects(options: ScanOptions): SelectableProject[] {
   const names = found.map((f) => f.name);
   const problems: Problem[] = [];
   const projects = found.map((f) => {
+    if (f.problem) problems.push(f.problem);
     // Without either key both default to [] (parse-build-config.ts), so the file need not be read.
     const relevant = f.text.includes('depends_on') || f.text.includes('watch_paths');
     return {
@@ -133,6 +138,11 @@ export function readProjects(
     const file = `${dir}/${BUILD_CONFIG_FILE}`;
     let text: string;
     try {
+      const oversize = oversizeProblem(file, statSync(path.join(options.root, file)).size);
+      if (oversize) {
+        problems.push(oversize);
+        continue;
+      }
       text = readFileSync(path.join(options.root, file), 'utf8');
     } catch (error) {
       problems.push({ file, message: `cannot read ${BUILD_CONFIG_FILE}: ${(error as Error).message}` });

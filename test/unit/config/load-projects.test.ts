@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { loadProjects, loadProjectsOrThrow } from '../../../src/config/load-projects.js';
+import { MAX_BUILD_CONFIG_BYTES } from '../../../src/config/parse-build-config.js';
 import { formatProblem, KilnError } from '../../../src/errors.js';
 
 const roots: string[] = [];
@@ -62,6 +63,27 @@ describe('loadProjects', () => {
       'projects/typo: no build-config.yaml in this project folder (hint: rename build-config.yml to build-config.yaml)',
       'projects/worse/build-config.yaml:1:1: upstream_ref: needs upstream_repo (hint: set upstream_repo and upstream_ref, or use_local_context: true)',
     ]);
+  });
+
+  test('a file over the size cap is refused by its size, and its folder is still a project', async () => {
+    const big = `${LOCAL}#${'x'.repeat(MAX_BUILD_CONFIG_BYTES)}\n`;
+    const root = await repo({
+      'projects/big/build-config.yaml': big,
+      'projects/app/build-config.yaml': `${LOCAL}depends_on: [big]\n`,
+    });
+    const { projects, names, problems } = await loadProjects({ root, projectsDir: 'projects' });
+    expect(names).toEqual(['app', 'big']);
+    expect(projects.map((p) => p.name)).toEqual(['app']);
+    expect(problems.map(formatProblem)).toEqual([
+      `projects/big/build-config.yaml: the file is ${Buffer.byteLength(big).toLocaleString('en-US')} bytes; a build-config.yaml may be at most 65,536 bytes (64 KiB) (hint: a build-config.yaml is a few hundred bytes: check that this is the file you meant to commit)`,
+    ]);
+  });
+
+  test('a folder named build-config.yaml cannot be read', async () => {
+    const root = await repo({ 'projects/odd/build-config.yaml/.keep': '' });
+    const { names, problems } = await loadProjects({ root, projectsDir: 'projects' });
+    expect(names).toEqual([]);
+    expect(problems.map(formatProblem)).toEqual(['projects/odd: cannot read build-config.yaml (EISDIR)']);
   });
 
   test('a missing projects folder is one problem', async () => {
