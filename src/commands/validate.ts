@@ -13,8 +13,7 @@ import {
 } from '../config/settings.js';
 import type { Context } from '../context.js';
 import { formatProblem, KilnError, type Problem } from '../errors.js';
-import { imageRepository } from '../plan/repositories.js';
-import { computeTags, tagCollisions } from '../plan/tags.js';
+import { sharedTagProblems } from '../plan/tags.js';
 import { checkDependencies } from '../select/dependency-order.js';
 import type { Project } from '../types.js';
 import { type Command, parseFlags } from './command.js';
@@ -68,7 +67,14 @@ export const validateCommand: Command = {
       ...settingsProblems,
       ...problems,
       ...(problems.length === 0 ? dependencyProblems(projects) : []),
-      ...(problems.length === 0 ? sharedTagProblems(projects, settings, ctx.now) : []),
+      // The default tags dated now, at a sample commit; additional tags do not depend on either.
+      ...(problems.length === 0
+        ? sharedTagProblems(projects, settings, {
+            created: ctx.now,
+            commitSha: '0'.repeat(40),
+            pipelineId: '0',
+          })
+        : []),
       ...rebuild.problems,
     ];
 
@@ -120,19 +126,6 @@ function dependencyProblems(projects: Project[]): Problem[] {
     if (error.problems.length > 0) return error.problems;
     return [{ ...error.where, message: error.message, ...(error.hint ? { hint: error.hint } : {}) }];
   }
-}
-
-/**
- * Tags two projects would both write, as the plan of a pipeline created now would compute them
- * (the default tag's date and commit are a sample; additional tags do not depend on them).
- */
-function sharedTagProblems(projects: Project[], settings: Settings, now: Date): Problem[] {
-  const owners = projects.map((project) => ({
-    project,
-    repository: imageRepository(settings, project.name),
-    tags: computeTags({ project, settings, created: now, commitSha: '0'.repeat(40), pipelineId: '0' }).tags,
-  }));
-  return tagCollisions(owners);
 }
 
 async function checkRebuildList(

@@ -8,7 +8,7 @@ import type { ImageLookup } from './image-placeholders.js';
 import { type PlanContext, planProject } from './plan-project.js';
 import { releaseDecision } from './release.js';
 import { imageRepository, isEcrRegistry } from './repositories.js';
-import { computeTags, tagCollisions, templateProblems } from './tags.js';
+import { computeTags, sharedTagProblems, templateProblems } from './tags.js';
 import type { BuildPlan, PinnedSource, PipelineInfo, PlannedProject, ProjectTags } from './types.js';
 
 export { buildJobName, digestFile, manifestJobName } from './plan-project.js';
@@ -38,26 +38,6 @@ function settingsProblems(settings: Settings): Problem[] {
     problems.push(...imageProblems(image, `images.${name}`));
   }
   return problems;
-}
-
-/**
- * Tags the selected projects share with any loaded project (the caller loads every project whose
- * tags could meet theirs, see tagNeighbours). Release tags count even where this pipeline would
- * not push them (a merge request), so the collision is refused before it is merged.
- */
-function collisions(input: AssemblePlanInput, selected: ReadonlySet<string>): Problem[] {
-  const owners = input.projects.map((project) => ({
-    project,
-    repository: imageRepository(input.settings, project.name),
-    tags: computeTags({
-      project,
-      settings: input.settings,
-      created: input.pipeline.created,
-      commitSha: input.pipeline.commitSha,
-      pipelineId: input.pipeline.pipelineId,
-    }).tags,
-  }));
-  return tagCollisions(owners, selected);
 }
 
 export function assemblePlan(input: AssemblePlanInput): BuildPlan {
@@ -100,7 +80,10 @@ export function assemblePlan(input: AssemblePlanInput): BuildPlan {
   }
 
   const repositoryOf = (name: string) => imageRepository(settings, name);
-  problems.push(...collisions(input, new Set(selected.map((s) => s.project.name))));
+  const inPlan = new Set(selected.map((s) => s.project.name));
+  // Tags the rebuilt projects share with any loaded one (the caller loads every project whose tags
+  // could meet theirs, see tagNeighbours).
+  problems.push(...sharedTagProblems(input.projects, settings, pipeline, inPlan));
   const lookup: ImageLookup = {
     planned: new Map(
       selected.map((s) => [s.project.name, `${repositoryOf(s.project.name)}:${s.tags.default}`]),
@@ -114,7 +97,7 @@ export function assemblePlan(input: AssemblePlanInput): BuildPlan {
     created,
     useCache,
     lookup,
-    inPlan: new Set(selected.map((s) => s.project.name)),
+    inPlan,
     awsOidc: Boolean(input.awsRoleArnSet) && isEcrRegistry(settings.registry),
     problems,
   };

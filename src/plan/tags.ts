@@ -4,6 +4,7 @@ import { archSuffix, isValidOciTag, MAX_TAG_LENGTH } from '../config/oci.js';
 import type { Settings } from '../config/settings.js';
 import type { Problem } from '../errors.js';
 import type { Project } from '../types.js';
+import { imageRepository } from './repositories.js';
 import type { ProjectTags } from './types.js';
 
 export const TAG_PLACEHOLDERS = ['project', 'date', 'shortsha', 'sha', 'pipeline'] as const;
@@ -140,6 +141,25 @@ export interface TagOwner {
   project: Project;
   repository: string;
   tags: ProjectTags;
+}
+
+/**
+ * The tags two of `projects` would both write, every tag included (release tags count even where a
+ * pipeline would skip them, so a merge request is refused before the merge). `pipeline` dates the
+ * default tags; `mustInvolve` as in tagCollisions.
+ */
+export function sharedTagProblems(
+  projects: readonly Project[],
+  settings: Pick<Settings, 'tagTemplate' | 'repositoryMode' | 'registry'>,
+  pipeline: Pick<ComputeTagsInput, 'created' | 'commitSha' | 'pipelineId'>,
+  mustInvolve?: ReadonlySet<string>,
+): Problem[] {
+  const owners = projects.map((project) => ({
+    project,
+    repository: imageRepository(settings, project.name),
+    tags: computeTags({ project, settings, ...pipeline }).tags,
+  }));
+  return tagCollisions(owners, mustInvolve);
 }
 
 /**
