@@ -9,6 +9,7 @@ import { assemblePlan } from '../plan/assemble-plan.js';
 import { pinSources } from '../plan/pin-sources.js';
 import { type PipelineRef, refSlug } from '../plan/release.js';
 import type { BuildPlan, PipelineInfo } from '../plan/types.js';
+import { checkUpstreamLinks } from '../plan/upstream-links.js';
 import { checkPipelineLimits, DEFAULT_LIMITS, type PipelineLimits } from '../render/pipeline-limits.js';
 import { childPipeline, type Pipeline, renderChildPipeline } from '../render/render-child-pipeline.js';
 import type { Project, Selection } from '../types.js';
@@ -79,14 +80,20 @@ export async function planPipeline(input: {
 }): Promise<PlannedPipeline> {
   const { ctx, settings, selection } = input;
   const selected = new Set(selection.projects.map((p) => p.name));
+  const projects = input.projects.filter((p) => selected.has(p.name));
   const pinned = await pinSources({
-    projects: input.projects.filter((p) => selected.has(p.name)),
+    projects,
     env: ctx.env,
     log: ctx.log,
     ...(input.ci.serverHost ? { serverHost: input.ci.serverHost } : {}),
     ...(settings.upstreamTokenVariable ? { upstreamTokenVariable: settings.upstreamTokenVariable } : {}),
     upstreamTokenHosts: settings.upstreamTokenHosts,
   });
+  // buildah's job checks its clone; Kaniko clones inside the executor, so prepare checks for it.
+  const kaniko = projects.filter(
+    (p) => pinned[p.name] && (p.config.builder ?? settings.builder) === 'kaniko',
+  );
+  if (kaniko.length > 0) await checkUpstreamLinks({ projects: kaniko, pinned, env: ctx.env, log: ctx.log });
   const plan = assemblePlan({
     selection,
     projects: input.projects,

@@ -52,7 +52,12 @@ function credentialsFor(url: string, options: PinSourcesOptions): Credentials | 
 }
 
 /** The credential helper for the URL's origin, as git config in the environment (never argv). */
-function authEnv(url: string, credentials: Credentials, env: Env, log: Logger): Record<string, string> {
+export function credentialEnv(
+  url: string,
+  credentials: Credentials,
+  env: Env,
+  log: Logger,
+): Record<string, string> {
   const token = env[credentials.passwordVariable] ?? '';
   log.addSecret(token);
   log.addSecret(Buffer.from(`${credentials.username}:${token}`).toString('base64'));
@@ -75,32 +80,49 @@ export function refPatterns(ref: string): string[] {
   return [`refs/heads/${ref}`, `refs/tags/${ref}`, `refs/tags/${ref}^{}`];
 }
 
-async function lsRemote(
-  url: string,
-  patterns: string[],
+export interface RemoteGitOptions {
+  log: Logger;
+  attempts?: number;
+  retryDelayMs?: number;
+  timeoutMs?: number;
+}
+
+/**
+ * A git command that talks to an upstream: never prompts, a timeout per attempt, retries on
+ * transient network failures. `what` names it in warnings; failures throw git's (masked) message.
+ */
+export async function remoteGit(
+  args: string[],
+  what: string,
   extraEnv: Record<string, string>,
-  options: PinSourcesOptions,
+  options: RemoteGitOptions & { cwd?: string },
 ): Promise<string> {
   const attempts = options.attempts ?? 3;
   let lastError = '';
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    const result = await execa('git', ['ls-remote', '--', url, ...patterns], {
+    const result = await execa('git', args, {
       reject: false,
       timeout: options.timeoutMs ?? 60_000,
-      env: { GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'true', SSH_ASKPASS: 'true', ...extraEnv },
+      env: { GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'true', SSH_ASKPASS: 'true', LC_ALL: 'C', ...extraEnv },
       extendEnv: true,
       stdin: 'ignore',
+      ...(options.cwd ? { cwd: options.cwd } : {}),
     });
     if (result.exitCode === 0) return result.stdout;
     lastError = options.log.mask(String(result.stderr || result.shortMessage)).trim();
     if (!TRANSIENT.test(lastError) || attempt === attempts) break;
-    options.log.warn(
-      `git ls-remote ${url} failed (attempt ${attempt} of ${attempts}), retrying: ${lastError}`,
-    );
+    options.log.warn(`${what} failed (attempt ${attempt} of ${attempts}), retrying: ${lastError}`);
     await sleep((options.retryDelayMs ?? 1000) * 2 ** (attempt - 1));
   }
-  throw new Error(lastError || 'git ls-remote failed');
+  throw new Error(lastError || `${what} failed`);
 }
+
+const lsRemote = (
+  url: string,
+  patterns: string[],
+  extraEnv: Record<string, string>,
+  options: PinSourcesOptions,
+) => remoteGit(['ls-remote', '--', url, ...patterns], `git ls-remote ${url}`, extraEnv, options);
 
 type Listing = { output: string; auth?: Credentials } | { error: unknown; tokenVariable?: string };
 /** One `git ls-remote` per upstream URL and ref, shared by every project that names them. */
@@ -114,7 +136,7 @@ async function listRefs(url: string, ref: string, options: PinSourcesOptions): P
     // Public first: a token is only used (and later given to the build job) when the upstream needs it.
     if (!credentials) return { error: anonymous };
     try {
-      const env = authEnv(url, credentials, options.env, options.log);
+      const env = credentialEnv(url, credentials, options.env, options.log);
       return { output: await lsRemote(url, refPatterns(ref), env, options), auth: credentials };
     } catch (withToken) {
       return { error: withToken, tokenVariable: credentials.passwordVariable };

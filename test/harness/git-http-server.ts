@@ -8,10 +8,17 @@ export interface GitHttpServer {
   url: string;
   /** Authorization headers received, in order ('' when none was sent). */
   authorizations: string[];
+  /** Body bytes git http-backend has answered with so far. */
+  bytesSent(): number;
   stop(): Promise<void>;
 }
 
-function serveCgi(req: IncomingMessage, res: ServerResponse, projectRoot: string): void {
+function serveCgi(
+  req: IncomingMessage,
+  res: ServerResponse,
+  projectRoot: string,
+  sent: (bytes: number) => void,
+): void {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const child = spawn('git', ['http-backend'], {
     env: {
@@ -42,6 +49,7 @@ function serveCgi(req: IncomingMessage, res: ServerResponse, projectRoot: string
       else if (name) res.setHeader(name, value);
     }
     res.statusCode = status;
+    sent(out.length - split - 4);
     res.end(out.subarray(split + 4));
   });
 }
@@ -54,6 +62,7 @@ export async function startGitHttpServer(options: {
 }): Promise<GitHttpServer> {
   const expected = `Basic ${Buffer.from(`${options.username}:${options.token}`).toString('base64')}`;
   const authorizations: string[] = [];
+  let bytes = 0;
   const server = createServer((req, res) => {
     const auth = req.headers.authorization ?? '';
     authorizations.push(auth);
@@ -61,10 +70,12 @@ export async function startGitHttpServer(options: {
       res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="kiln-test"' }).end('unauthorized');
       return;
     }
-    serveCgi(req, res, options.projectRoot);
+    serveCgi(req, res, options.projectRoot, (n) => {
+      bytes += n;
+    });
   });
   const { url, stop } = await listenLocal(server);
-  return { url, authorizations, stop };
+  return { url, authorizations, bytesSent: () => bytes, stop };
 }
 
 export interface RedirectingServer extends LocalListener {
