@@ -5,7 +5,7 @@
 // earlier shipped form; built here in node_modules/.cache, not shipped).
 // Writes the "Start-up" section of docs/benchmarks.md. Run: npm run build && node bench/startup.mjs
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,8 @@ const ROUNDS = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 21;
 // output file instead of chunks. Its folder says "type": "module" as dist/ does, so Node does not
 // first try it as CommonJS.
 const cache = path.join(ROOT, 'node_modules/.cache');
+// npm ci does not create it; a fresh clone has no cache folder yet.
+mkdirSync(cache, { recursive: true });
 const oneDir = mkdtempSync(path.join(cache, 'kiln-one-file-'));
 writeFileSync(path.join(oneDir, 'package.json'), '{ "type": "module" }\n');
 await build({
