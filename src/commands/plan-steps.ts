@@ -103,7 +103,8 @@ export async function planPipeline(input: {
     awsRoleArnSet: Boolean(ctx.env['AWS_ROLE_ARN']),
   });
   const pipeline = childPipeline(plan);
+  // Before writing YAML: on a plan GitLab would refuse, serializing is most of the time spent.
+  checkPipelineLimits(pipeline, pipelineLimits(ctx.env));
   const yaml = renderChildPipeline(plan, pipeline);
-  checkPipelineLimits(pipeline, yaml, pipelineLimits(ctx.env));
   return { plan, pipeline, yaml };
 }

@@ -1,6 +1,7 @@
 // GitLab's limits on one pipeline, checked before the child pipeline is written: better a clear
 // failure in the prepare job than a child pipeline GitLab refuses to create.
 import { KilnError } from '../errors.js';
+import { estimateLoadedSize } from './loaded-size.js';
 import type { Pipeline } from './render-child-pipeline.js';
 
 export interface PipelineLimits {
@@ -9,11 +10,15 @@ export interface PipelineLimits {
   maxJobs: number;
   /** `ci_needs_size_limit`: entries in one job's `needs:` (default 50). */
   maxNeeds: number;
-  /** `max_yaml_size_bytes`: 1 MiB by default on older instances (2 MiB since GitLab 17.x). */
+  /** `max_yaml_size_bytes`: the loaded size GitLab accepts for one file, measured with
+   * `Gitlab::Utils::DeepSize` (2 MiB by default since GitLab 17.3, MR 160826; 1 MiB before). */
   maxYamlBytes: number;
 }
 
-export const DEFAULT_LIMITS: PipelineLimits = { maxJobs: 2000, maxNeeds: 50, maxYamlBytes: 1024 * 1024 };
+export const DEFAULT_LIMITS: PipelineLimits = { maxJobs: 2000, maxNeeds: 50, maxYamlBytes: 2 * 1024 * 1024 };
+
+/** The share of max_yaml_size_bytes kiln fills at most: room for what the size model may miss. */
+export const LOADED_SIZE_HEADROOM = 0.95;
 
 const RESERVED = new Set([
   'stages',
@@ -26,11 +31,7 @@ const RESERVED = new Set([
   'cache',
 ]);
 
-export function checkPipelineLimits(
-  pipeline: Pipeline,
-  yamlText: string,
-  limits: PipelineLimits = DEFAULT_LIMITS,
-): void {
+export function checkPipelineLimits(pipeline: Pipeline, limits: PipelineLimits = DEFAULT_LIMITS): void {
   const jobs = Object.entries(pipeline).filter(([name]) => !RESERVED.has(name));
   const smaller =
     'build fewer projects per pipeline (a manual pipeline with KILN_PROJECTS=a,b,…, or a shorter rebuild list)';
@@ -55,11 +56,12 @@ export function checkPipelineLimits(
       );
     }
   }
-  const bytes = Buffer.byteLength(yamlText, 'utf8');
-  if (bytes > limits.maxYamlBytes) {
+  const loaded = estimateLoadedSize(pipeline);
+  const allowed = Math.floor(limits.maxYamlBytes * LOADED_SIZE_HEADROOM);
+  if (loaded > allowed) {
     throw new KilnError(
       'PLAN_TOO_LARGE',
-      `the child pipeline YAML is ${bytes} bytes; GitLab accepts at most ${limits.maxYamlBytes} (limit max_yaml_size_bytes)`,
+      `the child pipeline loads to about ${loaded} bytes in GitLab (${jobs.length} jobs); GitLab accepts at most ${limits.maxYamlBytes} (limit max_yaml_size_bytes), and kiln fills at most ${Math.round(LOADED_SIZE_HEADROOM * 100)}% of it (${allowed})`,
       {
         hint: `${smaller}, or ask your GitLab admin to raise max_yaml_size_bytes and set KILN_MAX_YAML_BYTES`,
       },
