@@ -88,6 +88,7 @@ export async function planPipeline(input: {
     ...(input.ci.serverHost ? { serverHost: input.ci.serverHost } : {}),
     ...(settings.upstreamTokenVariable ? { upstreamTokenVariable: settings.upstreamTokenVariable } : {}),
     upstreamTokenHosts: settings.upstreamTokenHosts,
+    concurrency: settings.pinConcurrency,
   });
   // buildah's job checks its clone; Kaniko clones inside the executor, so prepare checks for it.
   const kaniko = projects.filter(

@@ -52,6 +52,7 @@ export const SETTING_RULES: Partial<Record<keyof RawSettings, Rule>> = {
     hint: "a GitLab duration such as '30 days', '2 weeks' or '1 week and 3 days', or never",
   },
   awsRegion: { pattern: /^([a-z]{2}(-[a-z]+)+-[0-9])?$/, hint: 'an AWS region such as eu-west-1' },
+  pinConcurrency: { pattern: /^([1-9][0-9]?|1[01][0-9]|12[0-8])$/, hint: 'a whole number from 1 to 128' },
 };
 
 /** Each item of a list setting. */

@@ -23,6 +23,7 @@ export interface PinSourcesOptions {
   upstreamTokenVariable?: string;
   /** The only hosts (`host` or `host:port`, as in the URL) that token is ever sent to. */
   upstreamTokenHosts?: string[];
+  /** `git ls-remote` at once (setting pin_concurrency; 16 when not given). */
   concurrency?: number;
   attempts?: number;
   retryDelayMs?: number;
@@ -206,7 +207,7 @@ function redirectHint(url: string, detail: string): string | undefined {
 
 /** Pins every project with an upstream; throws one REF_NOT_FOUND error listing every failure. */
 export async function pinSources(options: PinSourcesOptions): Promise<Record<string, PinnedSource>> {
-  const limit = pLimit(options.concurrency ?? 8);
+  const limit = pLimit(options.concurrency ?? 16);
   const listings = new Map<string, Promise<Listing>>();
   const list: ListRefs = (url, ref) => {
     const key = `${url}\n${ref}`;

@@ -11,7 +11,7 @@ export interface GitDaemon {
   stop(): Promise<void>;
 }
 
-function launch(baseDir: string, port: number): Promise<ChildProcess> {
+function launch(baseDir: string, port: number, maxConnections?: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       'git',
@@ -24,6 +24,7 @@ function launch(baseDir: string, port: number): Promise<ChildProcess> {
         `--base-path=${baseDir}`,
         '--listen=127.0.0.1',
         `--port=${port}`,
+        ...(maxConnections !== undefined ? [`--max-connections=${maxConnections}`] : []),
         baseDir,
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
@@ -44,14 +45,20 @@ function launch(baseDir: string, port: number): Promise<ChildProcess> {
   });
 }
 
-/** Starts `git daemon` for `baseDir` on a free port (retrying if another test grabbed it first). */
-export async function startGitDaemon(options: { baseDir: string }): Promise<GitDaemon> {
+/**
+ * Starts `git daemon` for `baseDir` on a free port (retrying if another test grabbed it first).
+ * `maxConnections`: git daemon serves 32 clients at once unless told otherwise (0 = no limit).
+ */
+export async function startGitDaemon(options: {
+  baseDir: string;
+  maxConnections?: number;
+}): Promise<GitDaemon> {
   requireTool('git', 'git');
   let lastError: unknown;
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort();
     try {
-      const child = await launch(options.baseDir, port);
+      const child = await launch(options.baseDir, port, options.maxConnections);
       child.removeAllListeners('exit');
       return {
         url: `git://127.0.0.1:${port}`,

@@ -52,6 +52,44 @@ describe('resolveSettings precedence: flags > KILN_* env > kiln.yaml > defaults'
   });
 });
 
+describe('pin_concurrency', () => {
+  test('16 by default; kiln.yaml, then KILN_PIN_CONCURRENCY, override it', () => {
+    expect(resolveSettings({}).pinConcurrency).toBe(16);
+    expect(resolveSettings({ fileText: 'pin_concurrency: 4\n' }).pinConcurrency).toBe(4);
+    expect(
+      resolveSettings({ fileText: 'pin_concurrency: 4\n', env: { KILN_PIN_CONCURRENCY: '128' } })
+        .pinConcurrency,
+    ).toBe(128);
+  });
+
+  test.each(['0', '129', '08', '1e2', '-1', '4.5', ' 4', 'many'])(
+    'KILN_PIN_CONCURRENCY=%j is refused, named',
+    (value) => {
+      const error = (() => {
+        try {
+          resolveSettings({ env: { KILN_PIN_CONCURRENCY: value } });
+        } catch (e) {
+          return e as KilnError;
+        }
+      })();
+      expect(error?.problems.map((p) => [p.field, p.hint])).toEqual([
+        ['KILN_PIN_CONCURRENCY', 'a whole number from 1 to 128'],
+      ]);
+    },
+  );
+
+  test.each(['0', '129', '"8"', '2.5'])('kiln.yaml pin_concurrency: %s is refused, named', (value) => {
+    const error = (() => {
+      try {
+        resolveSettings({ fileText: `pin_concurrency: ${value}\n` });
+      } catch (e) {
+        return e as KilnError;
+      }
+    })();
+    expect(error?.problems.map((p) => `${p.file}: ${p.field}`)).toEqual(['kiln.yaml: pin_concurrency']);
+  });
+});
+
 describe('resolveSettings reports every problem at once', () => {
   test.each([
     [{ KILN_BUILDER: 'docker' }, 'KILN_BUILDER', 'not one of kaniko, buildah'],

@@ -15,6 +15,7 @@ import { createMemoryLogger } from '../../../src/log.js';
 import type { BuildPlan } from '../../../src/plan/types.js';
 import { type GitDaemon, startGitDaemon } from '../../harness/git-daemon.js';
 import { gitlabCiErrors } from '../../harness/gitlab-ci-schema.js';
+import { startLatencyProxy } from '../../harness/latency-proxy.js';
 import { createRepo, type ScriptedRepo, tempDir } from '../select/scripted-repo.js';
 
 const JOB_TOKEN = 'job-token-0123456789';
@@ -203,6 +204,33 @@ describe('kiln prepare', () => {
       'projects/k/build-config.yaml: upstream_repo: Kaniko clones over HTTPS only',
     );
     expect(run.stderr).toContain('builder: buildah');
+  });
+
+  test.each([
+    ['KILN_PIN_CONCURRENCY=2', { KILN_PIN_CONCURRENCY: '2' }, 2],
+    ['the default (16)', {}, 6],
+  ])('pinning runs as many ls-remote at once as %s allows', async (_what, extra: Env, peak) => {
+    // Six upstreams behind a proxy that holds each connection open for a round trip: the most
+    // connections open at once is how many ls-remote ran in parallel.
+    const proxy = await startLatencyProxy({ targetPort: daemon.port, rttMs: 150 });
+    try {
+      const many = createRepo('prepare-many');
+      for (let i = 0; i < 6; i++) {
+        const copy = path.join(upstreams, `copy-${i}.git`);
+        if (!existsSync(copy))
+          execFileSync('git', ['clone', '-q', '--bare', path.join(upstreams, 'src.git'), copy]);
+        many.write({
+          [`projects/p${i}/build-config.yaml`]: `upstream_repo: git://127.0.0.1:${proxy.port}/copy-${i}.git\nupstream_ref: main\nbuilder: buildah\n`,
+        });
+      }
+      many.commit('six');
+      const run = await kiln(['plan', '--json'], ciEnv({ CI_COMMIT_SHA: many.sha(), ...extra }), many.dir);
+      expect(run.code, run.stderr).toBe(0);
+      expect(proxy.connections()).toBe(6);
+      expect(proxy.peak()).toBe(peak);
+    } finally {
+      await proxy.stop();
+    }
   });
 
   test('a missing upstream ref fails the prepare job naming project, URL and ref', async () => {
