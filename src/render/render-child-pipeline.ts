@@ -2,6 +2,10 @@
 // gitlab-yaml.ts, which writes what GitLab's YAML 1.1 reader reads back; never templated). A DAG
 // of `needs:`, no stage barriers: a project's manifest job starts as soon as its own build jobs
 // finish.
+//
+// What every build job of one builder shares, and what every manifest job shares, is written once
+// in a hidden job that the jobs `extends:`. GitLab measures a file's size (max_yaml_size_bytes)
+// before it resolves `extends:`, so shared text written once is paid for once (issue 16).
 import { GUARD_VARIABLE } from '../builders/context-guard.js';
 import { builderFor } from '../builders/index.js';
 import type { BuildPlan, PlannedBuildJob, PlannedProject } from '../plan/types.js';
@@ -52,36 +56,47 @@ function withAwsOidc(plan: BuildPlan, job: Job): Job {
   };
 }
 
-function buildJob(plan: BuildPlan, job: PlannedBuildJob): Job {
-  return withAwsOidc(plan, buildJobBody(plan, job));
+/** The hidden job every build job of `builder` extends. */
+export function buildBaseName(builder: string): string {
+  return `.kiln:build:${builder}`;
 }
 
-function buildJobBody(plan: BuildPlan, job: PlannedBuildJob): Job {
+/** The hidden job every manifest job extends. */
+export const MANIFEST_BASE = '.kiln:manifest';
+
+function buildBase(plan: BuildPlan, builderName: PlannedBuildJob['builder']): Job {
+  return withAwsOidc(plan, {
+    stage: 'build',
+    image: image(builderFor(builderName).image(plan.images)),
+    // The manifest job reads the digest; it must outlive any plausible rerun of that job. Each
+    // job adds its own `paths:` (extends merges hashes).
+    artifacts: { expire_in: plan.artifactsExpireIn },
+    // No stage barrier: a build starts at once unless it needs a dependency's manifest job, and
+    // then its own `needs:` replaces this one (extends replaces arrays).
+    needs: [],
+    retry: RETRY,
+    interruptible: true,
+  });
+}
+
+function buildJob(job: PlannedBuildJob): Job {
   const builder = builderFor(job.builder);
-  const variables: Record<string, string> = {
-    KILN_PROJECT: escapeVariableValue(job.spec.project),
-    KILN_PLATFORM: escapeVariableValue(job.spec.platform),
-    // The builder's own variables are already written for GitLab (references on purpose).
-    ...builder.variables(job.spec),
-  };
+  // The builder's own variables, already written for GitLab (references on purpose). The job's
+  // name says which project and platform it builds; no variable repeats that.
+  const variables = builder.variables(job.spec);
   return withTags(
     {
-      stage: 'build',
-      image: image(builder.image(plan.images)),
-      variables,
-      needs: job.needs.map((name) => ({ job: name, artifacts: false })),
+      extends: buildBaseName(job.builder),
+      ...(Object.keys(variables).length > 0 ? { variables } : {}),
+      ...(job.needs.length > 0 ? { needs: job.needs.map((name) => ({ job: name, artifacts: false })) } : {}),
       script: builder.script(job.spec),
-      // The manifest job reads the digest; it must outlive any plausible rerun of that job.
-      artifacts: { paths: [job.spec.digestFile], expire_in: plan.artifactsExpireIn },
-      retry: RETRY,
-      interruptible: true,
+      artifacts: { paths: [job.spec.digestFile] },
     },
     job.runnerTags,
   );
 }
 
-function manifestJob(plan: BuildPlan, project: PlannedProject): Job {
-  const { manifest } = project;
+function manifestBase(plan: BuildPlan): Job {
   return withAwsOidc(
     plan,
     withTags(
@@ -90,15 +105,7 @@ function manifestJob(plan: BuildPlan, project: PlannedProject): Job {
         // refuses `needs:` on a job of a later stage ("is not defined in current or prior stages").
         stage: 'build',
         image: image(plan.images.kiln),
-        variables: {
-          GIT_STRATEGY: 'none',
-          KILN_MANIFEST_SPEC: escapeVariableValue(JSON.stringify(manifest.spec)),
-        },
-        needs: [
-          ...manifest.buildNeeds.map((name) => ({ job: name, artifacts: true })),
-          ...manifest.dependencyNeeds.map((name) => ({ job: name, artifacts: false })),
-        ],
-        script: [`kiln manifest --project ${shellQuote(project.name)}`],
+        variables: { GIT_STRATEGY: 'none' },
         // The report for people and later jobs; the annotations link the image from the job page
         // (https://docs.gitlab.com/ci/yaml/artifacts_reports/#artifactsreportsannotations).
         artifacts: {
@@ -106,9 +113,6 @@ function manifestJob(plan: BuildPlan, project: PlannedProject): Job {
           reports: { annotations: MANIFEST_ANNOTATIONS },
           expire_in: REPORT_EXPIRY,
         },
-        // The registry API has no compare-and-swap: two pipelines publishing the same project at
-        // once could interleave tag updates. GitLab runs one job of a resource group at a time.
-        resource_group: `kiln-manifest-${project.name}`,
         retry: RETRY,
         // Never cancel a manifest job half way: tags would point at a mix of old and new images.
         interruptible: false,
@@ -116,6 +120,24 @@ function manifestJob(plan: BuildPlan, project: PlannedProject): Job {
       plan.utilityRunnerTags,
     ),
   );
+}
+
+function manifestJob(project: PlannedProject): Job {
+  const { manifest } = project;
+  return {
+    extends: MANIFEST_BASE,
+    // Merged with the hidden job's GIT_STRATEGY (extends merges hashes).
+    variables: { KILN_MANIFEST_SPEC: escapeVariableValue(JSON.stringify(manifest.spec)) },
+    needs: [
+      // A job's name alone means "and its artifacts", the digests this job reads.
+      ...manifest.buildNeeds,
+      ...manifest.dependencyNeeds.map((name) => ({ job: name, artifacts: false })),
+    ],
+    script: [`kiln manifest --project ${shellQuote(project.name)}`],
+    // The registry API has no compare-and-swap: two pipelines publishing the same project at
+    // once could interleave tag updates. GitLab runs one job of a resource group at a time.
+    resource_group: `kiln-manifest-${project.name}`,
+  };
 }
 
 /** The summary lines a plan-only or empty pipeline prints. */
@@ -169,9 +191,12 @@ export function childPipeline(plan: BuildPlan): Pipeline {
     pipeline[plan.projects.length === 0 ? NOOP_JOB : PLAN_ONLY_JOB] = noopJob(plan);
     return pipeline;
   }
+  const builders = [...new Set(plan.projects.flatMap((p) => p.builds.map((b) => b.builder)))];
+  for (const builder of builders) pipeline[buildBaseName(builder)] = buildBase(plan, builder);
+  pipeline[MANIFEST_BASE] = manifestBase(plan);
   for (const project of plan.projects) {
-    for (const job of project.builds) pipeline[job.name] = buildJob(plan, job);
-    pipeline[project.manifest.name] = manifestJob(plan, project);
+    for (const job of project.builds) pipeline[job.name] = buildJob(job);
+    pipeline[project.manifest.name] = manifestJob(project);
   }
   return hoistGuard(pipeline);
 }

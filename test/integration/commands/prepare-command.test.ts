@@ -15,6 +15,7 @@ import { createMemoryLogger } from '../../../src/log.js';
 import type { BuildPlan } from '../../../src/plan/types.js';
 import { type GitDaemon, startGitDaemon } from '../../harness/git-daemon.js';
 import { gitlabCiErrors } from '../../harness/gitlab-ci-schema.js';
+import { resolveExtends } from '../../harness/gitlab-extends.js';
 import { startLatencyProxy } from '../../harness/latency-proxy.js';
 import { createRepo, type ScriptedRepo, tempDir } from '../select/scripted-repo.js';
 
@@ -104,6 +105,9 @@ describe('kiln prepare', () => {
     expect(Object.keys(child)).toEqual([
       'stages',
       'variables',
+      // What the jobs share, written once (issue 16).
+      '.kiln:build:buildah',
+      '.kiln:manifest',
       'build:lib:amd64',
       'build:lib:arm64',
       'manifest:lib',
@@ -115,7 +119,10 @@ describe('kiln prepare', () => {
     expect(script).toContain(appSha);
     expect(script).toMatch(/BASE=registry\.example\.com\/images:lib-20260304-[0-9a-f]{8}/);
     expect(child['build:app:amd64']?.['needs']).toEqual([{ job: 'manifest:lib', artifacts: false }]);
-    expect(child['build:lib:amd64']?.['image']).toEqual({
+    expect(resolveExtends(child)['build:lib:amd64']).toMatchObject({
+      image: { name: 'quay.io/buildah/stable:v1.42.0', entrypoint: [''] },
+    });
+    expect(child['.kiln:build:buildah']?.['image']).toEqual({
       name: 'quay.io/buildah/stable:v1.42.0',
       entrypoint: [''],
     });

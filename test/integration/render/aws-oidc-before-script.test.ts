@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { assemblePlan } from '../../../src/plan/assemble-plan.js';
 import { childPipeline } from '../../../src/render/render-child-pipeline.js';
+import { resolveExtends } from '../../harness/gitlab-extends.js';
 import { requireTool } from '../../harness/tools.js';
 import { PIPELINE, pins, project, selection, settings } from '../../unit/plan/fixtures.js';
 
@@ -30,7 +31,9 @@ function beforeScript(): string[] {
     pipeline: PIPELINE,
     awsRoleArnSet: true,
   });
-  const job = (childPipeline(plan) as Record<string, { before_script?: string[] }>)['build:web:amd64'];
+  const job = (resolveExtends(childPipeline(plan)) as Record<string, { before_script?: string[] }>)[
+    'build:web:amd64'
+  ];
   return job?.before_script ?? [];
 }
 

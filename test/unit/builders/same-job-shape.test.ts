@@ -3,6 +3,7 @@
 // Two projects that differ only in `builder:` are rendered into one child pipeline and compared.
 import { describe, expect, test } from 'vitest';
 import { childPipeline } from '../../../src/render/render-child-pipeline.js';
+import { resolveExtends } from '../../harness/gitlab-extends.js';
 import { planOf, project, SHA_A } from '../plan/fixtures.js';
 
 type Job = Record<string, unknown> & {
@@ -25,7 +26,8 @@ const plan = planOf(
   'push',
   REGISTRY,
 );
-const doc = childPipeline(plan) as Record<string, Job>;
+// As GitLab runs them: with the hidden jobs they extend merged in.
+const doc = resolveExtends(childPipeline(plan)) as Record<string, Job>;
 
 describe('build jobs of both builders', () => {
   test.each(['amd64', 'arm64'])('%s: same job keys, runner tags, needs and artifact layout', (arch) => {
@@ -73,7 +75,7 @@ describe('which builder a project gets', () => {
   ] as const)('global %s, project builder: %s → %s', (global, own, expected) => {
     const p = project('app', own ? { builder: own } : {});
     const built = planOf([p], ['app'], 'push', { ...REGISTRY, builder: global });
-    const job = (childPipeline(built) as Record<string, Job>)['build:app:amd64']!;
+    const job = (resolveExtends(childPipeline(built)) as Record<string, Job>)['build:app:amd64']!;
     expect(job.image.name).toBe(built.images[expected]);
     expect(built.projects[0]!.builds.every((b) => b.builder === expected)).toBe(true);
   });

@@ -5,9 +5,11 @@
 import { describe, expect, test } from 'vitest';
 import { assemblePlan } from '../../../src/plan/assemble-plan.js';
 import { childPipeline } from '../../../src/render/render-child-pipeline.js';
+import { resolveExtends } from '../../harness/gitlab-extends.js';
 import { PIPELINE, pins, project, selection, settings } from '../plan/fixtures.js';
 
-type Job = { stage: string; needs?: { job: string }[] };
+/** A need is a job's name (artifacts too) or `{ job, artifacts }`. */
+type Job = { stage: string; needs?: (string | { job: string })[] };
 
 describe('child pipeline stages', () => {
   test.each([
@@ -22,7 +24,7 @@ describe('child pipeline stages', () => {
       pinned: pins(projects),
       pipeline: PIPELINE,
     });
-    const doc = childPipeline(plan);
+    const doc = resolveExtends(childPipeline(plan));
     const stages = doc['stages'] as string[];
     const jobs = Object.fromEntries(Object.entries(doc).filter(([name]) => name !== 'stages')) as Record<
       string,
@@ -30,7 +32,7 @@ describe('child pipeline stages', () => {
     >;
     const order = (stage: string) => stages.indexOf(stage);
     const pairs = Object.entries(jobs).flatMap(([name, job]) =>
-      (job.needs ?? []).map((need) => [name, job.stage, need.job] as const),
+      (job.needs ?? []).map((need) => [name, job.stage, typeof need === 'string' ? need : need.job] as const),
     );
     expect(pairs.length).toBeGreaterThan(0);
     for (const [name, stage, needed] of pairs) {

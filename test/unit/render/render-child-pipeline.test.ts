@@ -6,10 +6,12 @@ import type { BuildPlan } from '../../../src/plan/types.js';
 import { checkPipelineLimits, DEFAULT_LIMITS } from '../../../src/render/pipeline-limits.js';
 import { childPipeline, renderChildPipeline } from '../../../src/render/render-child-pipeline.js';
 import { gitlabCiErrors } from '../../harness/gitlab-ci-schema.js';
+import { resolveExtends } from '../../harness/gitlab-extends.js';
 import { PIPELINE, pins, planOf, project, selection, settings } from '../plan/fixtures.js';
 
 type Job = {
-  needs?: { job: string; artifacts: boolean }[];
+  /** A job's name (with its artifacts) or `{ job, artifacts }`. */
+  needs?: (string | { job: string; artifacts: boolean })[];
   variables?: Record<string, string>;
   script: string[];
   tags?: string[];
@@ -61,7 +63,7 @@ describe('renderChildPipeline', () => {
   });
 
   test('build jobs: runner tags, pinned debug image with empty entrypoint, digest artifact, retry, interruptible', () => {
-    const doc = parse(renderChildPipeline(planOf([project('nginx')]))) as Record<
+    const doc = resolveExtends(parse(renderChildPipeline(planOf([project('nginx')])))) as Record<
       string,
       Job & Record<string, unknown>
     >;
@@ -105,7 +107,7 @@ describe('renderChildPipeline', () => {
       const doc = parse(
         renderChildPipeline(planOf([project('nginx')], undefined, 'push', { artifactsExpireIn: expireIn })),
       );
-      expect(doc['build:nginx:amd64']?.artifacts?.expire_in).toBe(expireIn);
+      expect(resolveExtends(doc)['build:nginx:amd64']).toMatchObject({ artifacts: { expire_in: expireIn } });
       expect(gitlabCiErrors(doc)).toEqual([]);
     },
   );
@@ -115,10 +117,10 @@ describe('renderChildPipeline', () => {
       project('base'),
       project('app', { depends_on: ['base'], upstream_repo: 'https://git.example.com/$HOME/${app}.git' }),
     ]);
-    const doc = childPipeline(plan) as Record<string, Job>;
+    const doc = resolveExtends(childPipeline(plan)) as Record<string, Job>;
     expect(doc['manifest:app']?.needs).toEqual([
-      { job: 'build:app:amd64', artifacts: true },
-      { job: 'build:app:arm64', artifacts: true },
+      'build:app:amd64',
+      'build:app:arm64',
       { job: 'manifest:base', artifacts: false },
     ]);
     expect(doc['build:app:amd64']?.needs).toEqual([{ job: 'manifest:base', artifacts: false }]);
@@ -131,9 +133,12 @@ describe('renderChildPipeline', () => {
   });
 
   test('manifest jobs keep the report and annotations, and publish one at a time per project', () => {
-    const job = (childPipeline(planOf([project('nginx')])) as Record<string, Job & Record<string, unknown>>)[
-      'manifest:nginx'
-    ];
+    const job = (
+      resolveExtends(childPipeline(planOf([project('nginx')]))) as Record<
+        string,
+        Job & Record<string, unknown>
+      >
+    )['manifest:nginx'];
     expect(job?.['artifacts']).toMatchObject({
       paths: ['manifest-report.json'],
       reports: { annotations: 'manifest-annotations.json' },
@@ -142,9 +147,9 @@ describe('renderChildPipeline', () => {
   });
 
   test('no stage barrier: every job that needs nothing declares needs: []', () => {
-    const doc = childPipeline(planOf([project('a'), project('b')])) as Record<string, Job>;
+    const doc = resolveExtends(childPipeline(planOf([project('a'), project('b')]))) as Record<string, Job>;
     expect(doc['build:b:amd64']?.needs).toEqual([]);
-    expect(doc['manifest:a']?.needs?.map((n) => n.job)).toEqual(['build:a:amd64', 'build:a:arm64']);
+    expect(doc['manifest:a']?.needs).toEqual(['build:a:amd64', 'build:a:arm64']);
   });
 
   test.each([
@@ -171,9 +176,10 @@ describe('ECR with GitLab OIDC', () => {
     });
     const doc = parse(renderChildPipeline(plan)) as Record<string, Record<string, unknown>>;
     expect(gitlabCiErrors(doc)).toEqual([]);
+    const jobs = resolveExtends(doc) as typeof doc;
     for (const name of ['build:a:amd64', 'manifest:a']) {
-      expect(doc[name]?.['id_tokens']).toEqual({ KILN_AWS_ID_TOKEN: { aud: '$KILN_OIDC_AUDIENCE' } });
-      expect(String(doc[name]?.['before_script'])).toContain('AWS_WEB_IDENTITY_TOKEN_FILE');
+      expect(jobs[name]?.['id_tokens']).toEqual({ KILN_AWS_ID_TOKEN: { aud: '$KILN_OIDC_AUDIENCE' } });
+      expect(String(jobs[name]?.['before_script'])).toContain('AWS_WEB_IDENTITY_TOKEN_FILE');
     }
     // Not ECR, or no role: no ID token.
     expect(planOf(projects, ['a'], 'push', { registry: 'registry.example.com/images' }).awsOidc).toBe(false);
