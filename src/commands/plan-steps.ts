@@ -12,12 +12,16 @@ import type { BuildPlan, PipelineInfo } from '../plan/types.js';
 import { checkUpstreamLinks } from '../plan/upstream-links.js';
 import { checkPipelineLimits, DEFAULT_LIMITS, type PipelineLimits } from '../render/pipeline-limits.js';
 import { childPipeline, type Pipeline, renderChildPipeline } from '../render/render-child-pipeline.js';
+import { CHILD_PIPELINE_FILE, routerPipeline, splitPipeline } from '../render/split-pipeline.js';
 import type { Project, Selection } from '../types.js';
 
 export interface PlannedPipeline {
   plan: BuildPlan;
+  /** The child pipeline: every job, or, for a plan split in parts, the router in front of them. */
   pipeline: Pipeline;
   yaml: string;
+  /** The child pipelines of a split plan, each written to its `file`; empty when one is enough. */
+  parts: { file: string; projects: string[]; yaml: string }[];
 }
 
 /** The pipeline's date, commit and id: from CI_* in a job, else now and the checkout's HEAD. */
@@ -55,6 +59,25 @@ function pipelineRef(ci: CiEnv, name: string): PipelineRef {
   };
 }
 
+/** The component's prepare job, `<job_prefix>-prepare` with the default prefix. */
+const DEFAULT_PREPARE_JOB = 'kiln-prepare';
+
+function fitsOnePipeline(pipeline: Pipeline, limits: PipelineLimits): boolean {
+  try {
+    checkPipelineLimits(pipeline, limits);
+    return true;
+  } catch (error) {
+    // A job with too many needs stays an error: splitting cannot shorten a job's needs.
+    if (
+      error instanceof KilnError &&
+      error.code === 'PLAN_TOO_LARGE' &&
+      !/ci_needs_size_limit/.test(error.message)
+    )
+      return false;
+    throw error;
+  }
+}
+
 /** GitLab limits, overridable for instances whose admins raised them. */
 export function pipelineLimits(env: Env): PipelineLimits {
   const read = (name: string, fallback: number) => {
@@ -77,6 +100,8 @@ export async function planPipeline(input: {
   settings: Settings;
   projects: Project[];
   selection: Selection;
+  /** Repository-relative path the child pipeline is written to; parts of a split plan go beside it. */
+  childFile?: string;
 }): Promise<PlannedPipeline> {
   const { ctx, settings, selection } = input;
   const selected = new Set(selection.projects.map((p) => p.name));
@@ -104,8 +129,23 @@ export async function planPipeline(input: {
     awsRoleArnSet: Boolean(ctx.env['AWS_ROLE_ARN']),
   });
   const pipeline = childPipeline(plan);
+  const limits = pipelineLimits(ctx.env);
   // Before writing YAML: on a plan GitLab would refuse, serializing is most of the time spent.
-  checkPipelineLimits(pipeline, pipelineLimits(ctx.env));
-  const yaml = renderChildPipeline(plan, pipeline);
-  return { plan, pipeline, yaml };
+  if (fitsOnePipeline(pipeline, limits)) {
+    return { plan, pipeline, yaml: renderChildPipeline(plan, pipeline), parts: [] };
+  }
+  const childFile = input.childFile ?? CHILD_PIPELINE_FILE;
+  const parts = splitPipeline({ plan, pipeline, limits, childFile });
+  const split: BuildPlan = { ...plan, parts: parts.map(({ file, projects }) => ({ file, projects })) };
+  const router = routerPipeline({
+    plan: split,
+    parts,
+    prepareJob: ctx.env['CI_JOB_NAME'] || DEFAULT_PREPARE_JOB,
+  });
+  return {
+    plan: split,
+    pipeline: router,
+    yaml: renderChildPipeline(split, router),
+    parts: parts.map((part) => ({ ...part, yaml: renderChildPipeline(split, part.pipeline) })),
+  };
 }

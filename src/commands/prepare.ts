@@ -7,13 +7,14 @@ import { formatPlan } from '../plan/format-plan.js';
 import { isEcrRegistry, registryHost, repositoriesToCreate } from '../plan/repositories.js';
 import type { BuildPlan } from '../plan/types.js';
 import { parseEcrHost } from '../registry/ecr/ecr-host.js';
+import { CHILD_PIPELINE_FILE } from '../render/split-pipeline.js';
 import { type Command, parseFlags } from './command.js';
 import { planSelection } from './plan.js';
 import { postPlanNoteStep } from './plan-note-step.js';
 import { planPipeline } from './plan-steps.js';
 import { writeOutputFile } from './write-output.js';
 
-export const CHILD_PIPELINE_FILE = 'kiln-child-pipeline.yml';
+export { CHILD_PIPELINE_FILE };
 export const PLAN_FILE = 'plan.json';
 
 const FLAGS = {
@@ -73,17 +74,20 @@ export const prepareCommand: Command = {
     const { values } = parseFlags(argv, FLAGS, 'prepare');
     const selected = await planSelection(values.root === undefined ? {} : { root: values.root }, ctx);
     for (const note of selected.selection.notes) ctx.log.info(`note: ${note}`);
-    const { plan, yaml } = await planPipeline({ ctx, ...selected });
+    const output = path.resolve(ctx.cwd, values.output ?? CHILD_PIPELINE_FILE);
+    // Relative to the job's folder, as artifact paths are: the router names the parts so.
+    const childFile = path.relative(ctx.cwd, output).split(path.sep).join('/');
+    const { plan, yaml, parts } = await planPipeline({ ctx, ...selected, childFile });
     const table = formatPlan(plan);
     ctx.log.info(table);
     await ensureEcr(plan, ctx, selected.settings.awsRegion);
-    const output = path.resolve(ctx.cwd, values.output ?? CHILD_PIPELINE_FILE);
     const planFile = path.resolve(ctx.cwd, values.plan ?? PLAN_FILE);
+    for (const part of parts) await write(path.resolve(ctx.cwd, part.file), part.yaml, 'child pipeline part');
     await write(output, yaml, 'child pipeline');
     await write(planFile, `${JSON.stringify(plan, null, 2)}\n`, 'plan');
-    ctx.log.info(
-      `kiln: wrote ${path.relative(ctx.cwd, output) || output} and ${path.relative(ctx.cwd, planFile) || planFile}`,
-    );
+    const shown = (file: string) => path.relative(ctx.cwd, file) || file;
+    const partsNote = parts.length > 0 ? `, ${parts.length} child pipeline parts beside it` : '';
+    ctx.log.info(`kiln: wrote ${shown(output)}${partsNote} and ${shown(planFile)}`);
     // Merge requests with a GitLab token: the plan as one note on the MR (a warning if the API fails).
     await postPlanNoteStep({ ctx, settings: selected.settings, table });
     return 0;

@@ -29,5 +29,12 @@ export function formatPlan(plan: BuildPlan): string {
     lines.push(`  jobs:      ${project.builds.map((b) => b.name).join(', ')} → ${project.manifest.name}`);
   }
   if (plan.deleted.length > 0) lines.push('', `deleted (not built): ${plan.deleted.join(', ')}`);
+  if (plan.parts && plan.parts.length > 0) {
+    lines.push(
+      '',
+      `split into ${plan.parts.length} child pipelines (too big for one; GitLab's limits), each project with its depends_on:`,
+      ...plan.parts.map((part, i) => `  part ${i + 1}: ${part.projects.length} projects (${part.file})`),
+    );
+  }
   return lines.join('\n');
 }

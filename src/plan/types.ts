@@ -91,4 +91,6 @@ export interface BuildPlan {
   awsOidc: boolean;
   deleted: string[];
   notes: string[];
+  /** A plan too big for one child pipeline: the part files and the projects of each. */
+  parts?: { file: string; projects: string[] }[];
 }

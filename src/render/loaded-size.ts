@@ -61,6 +61,16 @@ function hashSize(entries: number, model: RubyModel): number {
   return table + vwaExtra;
 }
 
+/** A Hash of `entries` keys and values, without them (the bound): for sizing a file part by part. */
+export function loadedHashSize(entries: number): number {
+  return hashSize(entries, 'bound');
+}
+
+/** One key and its value inside a Hash (the bound). */
+export function loadedEntrySize(key: string, value: unknown): number {
+  return stringSize(Buffer.byteLength(key, 'utf8'), 'bound') + estimateLoadedSize(value);
+}
+
 /**
  * GitLab's loaded size of `value` written as YAML, an upper bound of `Gitlab::Utils::DeepSize`
  * over what Psych loads. `value` is plain data: objects, arrays, strings, numbers, booleans, null.

@@ -31,6 +31,11 @@ const RESERVED = new Set([
   'cache',
 ]);
 
+/** The estimated loaded size kiln lets one file reach. */
+export function allowedLoadedSize(limits: PipelineLimits): number {
+  return Math.floor(limits.maxYamlBytes * LOADED_SIZE_HEADROOM);
+}
+
 export function checkPipelineLimits(pipeline: Pipeline, limits: PipelineLimits = DEFAULT_LIMITS): void {
   // Hidden jobs (`.name`, the bases jobs extend) are not jobs GitLab creates.
   const jobs = Object.entries(pipeline).filter(([name]) => !RESERVED.has(name) && !name.startsWith('.'));
@@ -58,7 +63,7 @@ export function checkPipelineLimits(pipeline: Pipeline, limits: PipelineLimits =
     }
   }
   const loaded = estimateLoadedSize(pipeline);
-  const allowed = Math.floor(limits.maxYamlBytes * LOADED_SIZE_HEADROOM);
+  const allowed = allowedLoadedSize(limits);
   if (loaded > allowed) {
     throw new KilnError(
       'PLAN_TOO_LARGE',

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_IMAGES, ENV_NAMES } from '../../src/config/settings.js';
+import { CHILD_PIPELINE_FILE, partFile } from '../../src/render/split-pipeline.js';
 import {
   type InputSpec,
   interpolate,
@@ -125,12 +126,15 @@ describe('the prepare job', () => {
     },
   );
 
-  test('runs kiln prepare and keeps the child pipeline and plan as artifacts', () => {
+  test('runs kiln prepare and keeps the child pipeline, its parts and the plan as artifacts', () => {
     expect(prepare['script']).toContain('kiln prepare');
-    expect((prepare['artifacts'] as { paths: string[] }).paths).toEqual([
-      'kiln-child-pipeline.yml',
-      'plan.json',
-    ]);
+    const paths = (prepare['artifacts'] as { paths: string[] }).paths;
+    expect(paths).toEqual(['kiln-child-pipeline.yml', 'kiln-child-pipeline.part-*.yml', 'plan.json']);
+    // The glob catches exactly the files kiln writes for a split plan.
+    const glob = new RegExp(`^${paths[1]?.replaceAll('.', '\\.').replace('*', '[^/]*')}$`);
+    expect(
+      [partFile(CHILD_PIPELINE_FILE, 1), partFile(CHILD_PIPELINE_FILE, 12)].every((f) => glob.test(f)),
+    ).toBe(true);
   });
 
   test('the trigger job runs the artifact of the prepare job and mirrors its status', () => {

@@ -240,6 +240,50 @@ describe('kiln prepare', () => {
     }
   });
 
+  test('a plan too big for one child pipeline: a router and one part per group, named in plan.json', async () => {
+    const big = createRepo('prepare-split');
+    for (const name of ['a', 'b', 'c']) {
+      big.write({
+        [`projects/${name}/build-config.yaml`]: `upstream_repo: ${daemon.url}/src.git\nupstream_ref: main\nbuilder: buildah\n`,
+      });
+    }
+    big.commit('three');
+    const out = tempDir('prepare-split-out');
+    const child = path.join(out, 'kiln-child-pipeline.yml');
+    const run = await kiln(
+      ['prepare', '--output', child, '--plan', path.join(out, 'plan.json')],
+      ciEnv({ CI_COMMIT_SHA: big.sha(), KILN_MAX_PIPELINE_JOBS: '3', CI_JOB_NAME: 'images-prepare' }),
+      big.dir,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('split into 3 child pipelines');
+    const relative = path.relative(big.dir, out);
+    const plan = JSON.parse(readFileSync(path.join(out, 'plan.json'), 'utf8')) as BuildPlan;
+    expect(plan.parts).toEqual(
+      ['a', 'b', 'c'].map((p, i) => ({
+        file: `${relative}/kiln-child-pipeline.part-${i + 1}.yml`,
+        projects: [p],
+      })),
+    );
+    const router = parse(readFileSync(child, 'utf8')) as Record<string, Record<string, unknown>>;
+    expect(gitlabCiErrors(router)).toEqual([]);
+    expect(router['kiln:parts']?.['needs']).toEqual([
+      { pipeline: '77', job: 'images-prepare', artifacts: true },
+    ]);
+    for (const [i, part] of (plan.parts ?? []).entries()) {
+      const doc = parse(readFileSync(path.join(big.dir, part.file), 'utf8')) as Record<string, unknown>;
+      expect(gitlabCiErrors(doc)).toEqual([]);
+      expect(Object.keys(doc).filter((k) => /^(build|manifest):/.test(k))).toEqual([
+        `build:${part.projects[0]}:amd64`,
+        `build:${part.projects[0]}:arm64`,
+        `manifest:${part.projects[0]}`,
+      ]);
+      expect(router[`kiln:part-${i + 1}`]?.['trigger']).toMatchObject({
+        include: [{ artifact: part.file, job: 'kiln:parts' }],
+      });
+    }
+  });
+
   test('a missing upstream ref fails the prepare job naming project, URL and ref', async () => {
     const broken = createRepo('prepare-broken');
     broken.write({
