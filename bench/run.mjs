@@ -8,6 +8,7 @@ const benches = [
   ['node', ['bench/validate.mjs']],
   ['node', ['bench/selection.mjs']],
   ['node', ['bench/run-ts.mjs', 'bench/plan-render-bench.ts']],
+  ['node', ['bench/run-ts.mjs', 'bench/scale-bench.ts']],
   ['node', ['bench/run-ts.mjs', 'bench/clone-depth-bench.ts']],
   ['node', ['bench/run-ts.mjs', 'bench/manifest-bench.ts']],
   ['node', ['bench/run-ts.mjs', 'bench/mr-note-lookup-bench.ts']],

@@ -21,7 +21,7 @@ export interface PlannedPipeline {
   pipeline: Pipeline;
   yaml: string;
   /** The child pipelines of a split plan, each written to its `file`; empty when one is enough. */
-  parts: { file: string; projects: string[]; yaml: string }[];
+  parts: { file: string; projects: string[]; pipeline: Pipeline; yaml: string }[];
 }
 
 /** The pipeline's date, commit and id: from CI_* in a job, else now and the checkout's HEAD. */
@@ -60,7 +60,7 @@ function pipelineRef(ci: CiEnv, name: string): PipelineRef {
 }
 
 /** The component's prepare job, `<job_prefix>-prepare` with the default prefix. */
-const DEFAULT_PREPARE_JOB = 'kiln-prepare';
+export const DEFAULT_PREPARE_JOB = 'kiln-prepare';
 
 function fitsOnePipeline(pipeline: Pipeline, limits: PipelineLimits): boolean {
   try {
@@ -128,20 +128,33 @@ export async function planPipeline(input: {
     pipeline: await pipelineInfo(input),
     awsRoleArnSet: Boolean(ctx.env['AWS_ROLE_ARN']),
   });
+  return renderPlan({
+    plan,
+    limits: pipelineLimits(ctx.env),
+    childFile: input.childFile ?? CHILD_PIPELINE_FILE,
+    prepareJob: ctx.env['CI_JOB_NAME'] || DEFAULT_PREPARE_JOB,
+  });
+}
+
+/**
+ * The plan as child pipeline YAML (pure): one file when it fits GitLab's limits, else a router
+ * and its parts (render/split-pipeline.ts); `plan` comes back with the parts named.
+ */
+export function renderPlan(input: {
+  plan: BuildPlan;
+  limits: PipelineLimits;
+  childFile: string;
+  prepareJob: string;
+}): PlannedPipeline {
+  const { plan, limits, childFile } = input;
   const pipeline = childPipeline(plan);
-  const limits = pipelineLimits(ctx.env);
   // Before writing YAML: on a plan GitLab would refuse, serializing is most of the time spent.
   if (fitsOnePipeline(pipeline, limits)) {
     return { plan, pipeline, yaml: renderChildPipeline(plan, pipeline), parts: [] };
   }
-  const childFile = input.childFile ?? CHILD_PIPELINE_FILE;
   const parts = splitPipeline({ plan, pipeline, limits, childFile });
   const split: BuildPlan = { ...plan, parts: parts.map(({ file, projects }) => ({ file, projects })) };
-  const router = routerPipeline({
-    plan: split,
-    parts,
-    prepareJob: ctx.env['CI_JOB_NAME'] || DEFAULT_PREPARE_JOB,
-  });
+  const router = routerPipeline({ plan: split, parts, prepareJob: input.prepareJob });
   return {
     plan: split,
     pipeline: router,
