@@ -1,6 +1,7 @@
 // One HTTP request to a registry or token service, bounded in time and size (limits.ts), with
-// redirects followed by hand: fetch would carry our headers along, and the Authorization header
-// must reach only the origin (scheme, host, port) it was issued for — never blob storage.
+// redirects followed by hand: the Authorization header must reach only the origin (scheme, host,
+// port) it was issued for, never blob storage. The exchange itself is http-transport.ts.
+import type { HttpAnswer, HttpTransport } from './http-transport.js';
 import { formatBytes, formatSeconds, MAX_ERROR_BODY_BYTES, MAX_REDIRECTS, type Timeouts } from './limits.js';
 
 export type FetchFailure =
@@ -45,8 +46,15 @@ export function describeFailure(failure: FetchFailure): string {
     case 'redirect-loop':
       return `more than ${MAX_REDIRECTS} redirects (the last to ${failure.location})`;
     case 'network': {
-      const cause = (failure.error as { cause?: { code?: string; message?: string } }).cause;
-      return cause?.code ?? cause?.message ?? (failure.error as Error).message;
+      // node:http puts the code on the error (ECONNREFUSED); fetch on its cause.
+      const error = failure.error as {
+        code?: string;
+        message?: string;
+        cause?: { code?: string; message?: string };
+      };
+      return (
+        error.code ?? error.cause?.code ?? error.cause?.message ?? error.message ?? String(failure.error)
+      );
     }
   }
 }
@@ -63,11 +71,11 @@ export interface BoundedRequest {
   /** The most a successful body may hold, and what it is, for the message. */
   limit: { bytes: number; what: string };
   timeouts: Timeouts;
-  fetch: typeof fetch;
+  transport: HttpTransport;
 }
 
 export interface BoundedResponse {
-  response: Response;
+  response: HttpAnswer;
   body: Buffer;
   /** Where the answer came from, after redirects. */
   url: URL;
@@ -98,13 +106,12 @@ export async function boundedFetch(request: BoundedRequest): Promise<BoundedResp
       if (request.authorization && url.origin === request.authorization.origin)
         headers['authorization'] = request.authorization.value;
       const waiting = setTimeout(expire('headers', timeouts.headersMs), timeouts.headersMs);
-      let response: Response;
+      let response: HttpAnswer;
       try {
-        response = await request.fetch(url, {
+        response = await request.transport(url, {
           method: request.method,
           headers,
           ...(request.body ? { body: request.body } : {}),
-          redirect: 'manual',
           signal: controller.signal,
         });
       } finally {
@@ -112,7 +119,7 @@ export async function boundedFetch(request: BoundedRequest): Promise<BoundedResp
       }
       const location = response.headers.get('location');
       if (request.followRedirects && REDIRECT_STATUSES.has(response.status) && location) {
-        await response.body?.cancel();
+        await response.discard();
         url = new URL(location, url);
         if (hop >= MAX_REDIRECTS) throw new FetchFailed({ kind: 'redirect-loop', location: redactUrl(url) });
         continue;
@@ -126,7 +133,7 @@ export async function boundedFetch(request: BoundedRequest): Promise<BoundedResp
   } catch (error) {
     if (error instanceof FetchFailed) throw error;
     if (expired) throw new FetchFailed({ kind: 'timeout', ...expired, ...definedProgress(progress) }, error);
-    // undici reports a body cut short by the peer as a generic "terminated".
+    // A body cut short by the peer: "aborted" from node:http, "terminated" from undici.
     if (reading) throw new FetchFailed({ kind: 'truncated', ...definedProgress(progress) }, error);
     throw new FetchFailed({ kind: 'network', error }, error);
   } finally {
@@ -147,7 +154,7 @@ function definedProgress(progress: { received: number; expected: number | undefi
  * MAX_ERROR_BODY_BYTES for anything else (cut: it only feeds an error message).
  */
 async function readBody(
-  response: Response,
+  response: HttpAnswer,
   request: BoundedRequest,
   progress: { received: number; expected: number | undefined },
   armIdleTimer: () => ReturnType<typeof setTimeout>,
@@ -166,13 +173,13 @@ async function readBody(
     });
   if (strict && progress.expected !== undefined && progress.expected > cap) throw tooLarge(progress.expected);
 
-  const reader = response.body.getReader();
+  const reader = response.body[Symbol.asyncIterator]();
   const chunks: Uint8Array[] = [];
   for (;;) {
     const idle = armIdleTimer();
-    let next: Awaited<ReturnType<typeof reader.read>>;
+    let next: IteratorResult<Uint8Array>;
     try {
-      next = await reader.read();
+      next = await reader.next();
     } finally {
       clearTimeout(idle);
     }

@@ -1,7 +1,7 @@
 // The OCI distribution API client kiln needs: manifests by tag or digest (get, head, put) and
-// blobs (exists, get). fetch (undici) only — no registry CLI. Auth via the authenticator,
-// retries via retry.ts, bounds via bounded-fetch.ts; every failure names registry, repository,
-// reference and status.
+// blobs (exists, get). node:http only (http-transport.ts) — no registry CLI. Auth via the
+// authenticator, retries via retry.ts, bounds via bounded-fetch.ts; every failure names registry,
+// repository, reference and status.
 // https://github.com/opencontainers/distribution-spec/blob/main/spec.md
 import { createHash } from 'node:crypto';
 import { KilnError } from '../errors.js';
@@ -10,6 +10,7 @@ import { createAuthenticator } from './auth/authenticator.js';
 import { repositoryScope } from './auth/challenge.js';
 import type { Credentials } from './auth/credentials.js';
 import { type BoundedResponse, boundedFetch, FetchFailed, redactUrl } from './bounded-fetch.js';
+import { fetchTransport, type HttpAnswer, nodeTransport } from './http-transport.js';
 import { DEFAULT_TIMEOUTS, MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, type Timeouts } from './limits.js';
 import { MANIFEST_ACCEPT } from './media-types.js';
 import { checkReference } from './reference.js';
@@ -61,6 +62,7 @@ export interface RegistryClientOptions {
   clock?: RetryClock;
   /** Bounds of each request (limits.ts); tests shorten them. */
   timeouts?: Partial<Timeouts>;
+  /** Tests that script the exchange pass a fetch; kiln itself talks node:http. */
   fetch?: typeof fetch;
 }
 
@@ -83,12 +85,12 @@ interface Call {
 }
 
 /** The media type of a response, without parameters (`…+json; charset=utf-8` → `…+json`). */
-function mediaTypeHeader(response: Response): string {
+function mediaTypeHeader(response: HttpAnswer): string {
   return (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
 }
 
 export function createRegistryClient(options: RegistryClientOptions): RegistryClient {
-  const doFetch = options.fetch ?? fetch;
+  const transport = options.fetch ? fetchTransport(options.fetch) : nodeTransport;
   const base = `${options.insecure ? 'http' : 'https'}://${options.host}/v2/`;
   const origin = new URL(base).origin;
   const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
@@ -96,13 +98,13 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     host: options.host,
     insecure: options.insecure,
     log: options.log,
-    fetch: doFetch,
+    transport,
     timeouts,
     retry: { policy: options.retry ?? DEFAULT_RETRY, ...(options.clock ? { clock: options.clock } : {}) },
     ...(options.credentials ? { credentials: options.credentials } : {}),
   });
 
-  async function call(c: Call): Promise<{ response: Response; body: Buffer }> {
+  async function call(c: Call): Promise<{ response: HttpAnswer; body: Buffer }> {
     const target: RequestTarget = {
       host: options.host,
       repository: c.repository,
@@ -128,7 +130,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
             followRedirects: c.method !== 'PUT',
             limit: c.limit ?? { bytes: MAX_MANIFEST_BYTES, what: 'manifest' },
             timeouts,
-            fetch: doFetch,
+            transport,
           });
         } catch (error) {
           if (!(error instanceof FetchFailed)) throw error;

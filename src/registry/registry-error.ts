@@ -2,7 +2,7 @@
 // the distribution error body (`{"errors":[{"code","message"}]}`) — including ECR's immutable-tag
 // refusal (400 TAG_INVALID "…cannot be overwritten because the repository is immutable").
 import { KilnError } from '../errors.js';
-import type { FetchFailed, FetchFailure } from './bounded-fetch.js';
+import { describeFailure, type FetchFailed, type FetchFailure } from './bounded-fetch.js';
 
 export interface RequestTarget {
   host: string;
@@ -57,8 +57,7 @@ export function httpError(target: RequestTarget, status: number, body: string): 
 }
 
 export function networkError(target: RequestTarget, error: unknown): KilnError {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  const detail = cause?.code ?? cause?.message ?? (error as Error).message;
+  const detail = describeFailure({ kind: 'network', error });
   return new KilnError('REGISTRY_FAILED', `${target.method} failed: ${describeTarget(target)}: ${detail}`, {
     cause: error,
     hint: 'check the registry host is reachable from the job (and KILN_INSECURE_REGISTRY for plain-HTTP registries)',

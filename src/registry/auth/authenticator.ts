@@ -7,6 +7,7 @@
 import { KilnError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { type BoundedResponse, boundedFetch, FetchFailed } from '../bounded-fetch.js';
+import { fetchTransport, type HttpTransport, nodeTransport } from '../http-transport.js';
 import { DEFAULT_TIMEOUTS, MAX_TOKEN_BYTES, type Timeouts } from '../limits.js';
 import {
   isRetryableStatus,
@@ -31,12 +32,14 @@ export function createAuthenticator(options: {
   insecure?: boolean;
   credentials?: Credentials;
   log: Logger;
+  /** node:http unless a test scripts the exchange (`fetch`). */
+  transport?: HttpTransport;
   fetch?: typeof fetch;
   /** Retry budget and clock for the token request (tests make them instant). */
   retry?: { policy?: RetryPolicy; clock?: RetryClock };
   timeouts?: Partial<Timeouts>;
 }): Authenticator {
-  const doFetch = options.fetch ?? fetch;
+  const transport = options.transport ?? (options.fetch ? fetchTransport(options.fetch) : nodeTransport);
   const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const basic = options.credentials
     ? `Basic ${Buffer.from(`${options.credentials.username}:${options.credentials.password}`).toString('base64')}`
@@ -82,7 +85,7 @@ export function createAuthenticator(options: {
           followRedirects: true,
           limit: { bytes: MAX_TOKEN_BYTES, what: 'token' },
           timeouts,
-          fetch: doFetch,
+          transport,
         });
         if (!isRetryableStatus(answer.response.status)) return { kind: 'done', value: answer };
         return {
