@@ -113,7 +113,7 @@ for (const size of SIZES) {
 
 const section = `## Scale: prepare's planning at 300, 1,000 and 5,000 projects (issue 16)
 
-\`node bench/run-ts.mjs bench/scale-bench.ts\` — what \`kiln prepare\` does after pinning, in-memory projects × 2 architectures (every tenth builds on the one before; two build args, one extra tag): \`assemblePlan\` and \`renderPlan\` (the child pipeline, or a router and its parts when one is not enough, each serialized). Baseline in the same run: \`yaml.stringify\` of the same files' objects, the serializer alone. Loaded size: kiln's estimate (the bound it checks) for the largest file; GitLab's default limits (2,000 jobs, 2 MiB). Peak memory: the process's maxRSS after that size. Median of ${ROUNDS} rounds on this ${cpus().length}-core machine (${new Date().toISOString().slice(0, 10)}).
+\`node bench/run-ts.mjs bench/scale-bench.ts\` — what \`kiln prepare\` does after pinning, in-memory projects × 2 architectures (every tenth builds on the one before; two build args, one extra tag): \`assemblePlan\` and \`renderPlan\` (the child pipeline, or a router and its parts when one is not enough, each serialized). Baseline in the same run: \`yaml.stringify\` of the same files' objects, the serializer alone. Loaded size: kiln's estimate (the bound it checks) for the largest file; kiln's default limits (2,000 jobs, 1 MiB loaded size). Peak memory: the process's maxRSS after that size. Median of ${ROUNDS} rounds on this ${cpus().length}-core machine (${new Date().toISOString().slice(0, 10)}).
 
 | projects | kiln (plan + render) | baseline (\`yaml.stringify\`) | ratio | child pipelines | most jobs in one | largest loaded size | peak RSS |
 | --- | --- | --- | --- | --- | --- | --- | --- |

@@ -152,9 +152,12 @@ export function renderPlan(input: {
   if (fitsOnePipeline(pipeline, limits)) {
     return { plan, pipeline, yaml: renderChildPipeline(plan, pipeline), parts: [] };
   }
+  // Only jobs that build can be split; a plan-only summary that is too big says so as it is.
+  if (!plan.push || plan.projects.length === 0) checkPipelineLimits(pipeline, limits);
   const parts = splitPipeline({ plan, pipeline, limits, childFile });
   const split: BuildPlan = { ...plan, parts: parts.map(({ file, projects }) => ({ file, projects })) };
   const router = routerPipeline({ plan: split, parts, prepareJob: input.prepareJob });
+  checkPipelineLimits(router, limits);
   return {
     plan: split,
     pipeline: router,

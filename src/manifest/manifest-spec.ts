@@ -1,33 +1,105 @@
 // The manifest job's input: a ManifestSpec as JSON, from KILN_MANIFEST_SPEC (rendered by the plan;
 // GitLab has already turned `$$` back into `$`) or a file. parseManifestSpec is pure.
-import { z } from 'zod';
+// Checked by hand, not with zod: loading zod costs the manifest job more than its registry work,
+// and the shape is small (issue 16).
 import { isValidOciTag } from '../config/oci.js';
 import { KilnError, type Problem, throwIfProblems } from '../errors.js';
 import type { ManifestSpec } from '../types.js';
 
-// Tags are checked here so a bad one fails the job before the first push, not half-way.
-const tag = z.string().refine(isValidOciTag, 'is not an OCI tag ([a-zA-Z0-9_][a-zA-Z0-9._-]{0,127})');
+const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
+/** ISO 8601 date and time with an offset (`Z` or `+01:00`), as Date.toISOString writes it. */
+const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const TAG_MESSAGE = 'is not an OCI tag ([a-zA-Z0-9_][a-zA-Z0-9._-]{0,127})';
 
-const schema = z
-  .object({
-    project: z.string().min(1),
-    repository: z.string().min(1),
-    tags: z.array(tag).min(1),
-    children: z
-      .array(
-        z.object({
-          platform: z.string().regex(/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/, 'must be os/arch[/variant]'),
-          arch: z.string().min(1),
-          tag,
-          digestFile: z.string().min(1),
-        }),
-      )
-      .min(1),
-    upstream: z.object({ repo: z.string(), ref: z.string(), sha: z.string() }).optional(),
-    created: z.iso.datetime({ offset: true }),
-    insecureRegistry: z.boolean(),
-  })
-  .strict();
+type Check = (value: unknown, field: string[], problems: Problem[]) => void;
+type Field = { check: Check; optional?: boolean };
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function problem(problems: Problem[], field: string[], message: string): void {
+  problems.push({ field: field.join('.') || undefined, message });
+}
+
+const text =
+  (rule?: { pattern: RegExp; message: string } | ((s: string) => string | undefined)): Check =>
+  (value, field, problems) => {
+    if (typeof value !== 'string')
+      return problem(problems, field, `expected a string, got ${describe(value)}`);
+    if (value.length === 0) return problem(problems, field, 'must not be empty');
+    if (typeof rule === 'function') {
+      const message = rule(value);
+      if (message) problem(problems, field, message);
+    } else if (rule && !rule.pattern.test(value)) problem(problems, field, rule.message);
+  };
+
+const anyText: Check = (value, field, problems) => {
+  if (typeof value !== 'string') problem(problems, field, `expected a string, got ${describe(value)}`);
+};
+
+const tag = text((s) => (isValidOciTag(s) ? undefined : TAG_MESSAGE));
+
+const list =
+  (item: Check): Check =>
+  (value, field, problems) => {
+    if (!Array.isArray(value)) return problem(problems, field, `expected a list, got ${describe(value)}`);
+    if (value.length === 0) return problem(problems, field, 'must not be empty');
+    value.forEach((element, i) => item(element, [...field, String(i)], problems));
+  };
+
+const object =
+  (fields: Record<string, Field>): Check =>
+  (value, field, problems) => {
+    if (!isObject(value)) return problem(problems, field, `expected an object, got ${describe(value)}`);
+    const unknown = Object.keys(value).filter((key) => !(key in fields));
+    if (unknown.length > 0)
+      problem(problems, field, `unknown keys: ${unknown.map((k) => JSON.stringify(k)).join(', ')}`);
+    for (const [key, spec] of Object.entries(fields)) {
+      if (value[key] === undefined) {
+        if (!spec.optional) problem(problems, [...field, key], 'is missing');
+        continue;
+      }
+      spec.check(value[key], [...field, key], problems);
+    }
+  };
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'a list' : typeof value;
+}
+
+const SPEC = object({
+  project: { check: text() },
+  repository: { check: text() },
+  tags: { check: list(tag) },
+  children: {
+    check: list(
+      object({
+        platform: { check: text({ pattern: PLATFORM, message: 'must be os/arch[/variant]' }) },
+        arch: { check: text() },
+        tag: { check: tag },
+        digestFile: { check: text() },
+      }),
+    ),
+  },
+  upstream: {
+    check: object({ repo: { check: anyText }, ref: { check: anyText }, sha: { check: anyText } }),
+    optional: true,
+  },
+  created: {
+    check: text((s) =>
+      DATETIME.test(s) && !Number.isNaN(Date.parse(s))
+        ? undefined
+        : 'is not an ISO 8601 date and time with an offset',
+    ),
+  },
+  insecureRegistry: {
+    check: (value, field, problems) => {
+      if (typeof value !== 'boolean')
+        problem(problems, field, `expected true or false, got ${describe(value)}`);
+    },
+  },
+});
 
 /** `source` names where the text came from (file path or the variable), for every message. */
 export function parseManifestSpec(text: string, source: string): ManifestSpec {
@@ -40,14 +112,12 @@ export function parseManifestSpec(text: string, source: string): ManifestSpec {
       hint: 'the manifest job reads the spec kiln prepare rendered; rerun prepare rather than editing it',
     });
   }
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) {
-    const problems: Problem[] = parsed.error.issues.map((issue) => ({
-      file: source,
-      field: issue.path.join('.') || undefined,
-      message: issue.message,
-    }));
-    throwIfProblems('MANIFEST_FAILED', `${source} is not a valid manifest spec`, problems);
-  }
-  return parsed.data as ManifestSpec;
+  const problems: Problem[] = [];
+  SPEC(data, [], problems);
+  throwIfProblems(
+    'MANIFEST_FAILED',
+    `${source} is not a valid manifest spec`,
+    problems.map((p) => ({ file: source, ...p })),
+  );
+  return data as ManifestSpec;
 }

@@ -51,7 +51,8 @@ function arraySize(length: number): number {
 /** A Hash Psych filled one key at a time (hash.c: an 8-entry array table, then an st_table). */
 function hashSize(entries: number, model: RubyModel): number {
   const vwaExtra = model === 'ruby-3.1' ? 0 : VWA_SMALL_HASH - SLOT;
-  if (entries === 0) return SLOT;
+  // Ruby 3.3 allocates even an empty Hash with room for its small table.
+  if (entries === 0) return SLOT + vwaExtra;
   if (entries <= 8) return SLOT + Math.max(128, vwaExtra);
   let capacity = 32;
   while (capacity < entries) capacity *= 2;

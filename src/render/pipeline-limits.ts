@@ -11,11 +11,13 @@ export interface PipelineLimits {
   /** `ci_needs_size_limit`: entries in one job's `needs:` (default 50). */
   maxNeeds: number;
   /** `max_yaml_size_bytes`: the loaded size GitLab accepts for one file, measured with
-   * `Gitlab::Utils::DeepSize` (2 MiB by default since GitLab 17.3, MR 160826; 1 MiB before). */
+   * `Gitlab::Utils::DeepSize` (2 MiB by default since GitLab 17.3, MR 160826; 1 MiB before).
+   * kiln assumes 1 MiB: an older instance, or one that kept its stored value, refuses more, and a
+   * plan that does not fit is split at little cost. */
   maxYamlBytes: number;
 }
 
-export const DEFAULT_LIMITS: PipelineLimits = { maxJobs: 2000, maxNeeds: 50, maxYamlBytes: 2 * 1024 * 1024 };
+export const DEFAULT_LIMITS: PipelineLimits = { maxJobs: 2000, maxNeeds: 50, maxYamlBytes: 1024 * 1024 };
 
 /** The share of max_yaml_size_bytes kiln fills at most: room for what the size model may miss. */
 export const LOADED_SIZE_HEADROOM = 0.95;

@@ -179,6 +179,8 @@ function hoistGuard(pipeline: Pipeline): Pipeline {
     if (!variables || !(GUARD_VARIABLE in variables)) continue;
     script = variables[GUARD_VARIABLE];
     delete variables[GUARD_VARIABLE];
+    // A local build's only variable was the guard: no `variables: {}` left behind.
+    if (Object.keys(variables).length === 0) delete (job as Job)['variables'];
   }
   if (script === undefined) return pipeline;
   const { stages, ...jobs } = pipeline;

@@ -53,7 +53,9 @@ export function dependencyGroups(plan: BuildPlan): PlannedProject[][] {
   const groups = new Map<string, PlannedProject[]>();
   for (const project of plan.projects) {
     const key = root(project.name);
-    groups.set(key, [...(groups.get(key) ?? []), project]);
+    const group = groups.get(key);
+    if (group) group.push(project);
+    else groups.set(key, [project]);
   }
   return [...groups.values()];
 }
@@ -63,8 +65,9 @@ function jobNames(project: PlannedProject): string[] {
 }
 
 /**
- * Packs the plan's projects into parts that fit `limits`, first fit in plan order. Throws
- * PLAN_TOO_LARGE when one dependency group alone is too big for a child pipeline.
+ * Packs the plan's projects into parts that fit `limits`: each dependency group, in plan order,
+ * goes into the first part with room (first fit). Throws PLAN_TOO_LARGE when one group alone is
+ * too big for a child pipeline, or the part files would lie outside the job's folder.
  */
 export function splitPipeline(input: {
   plan: BuildPlan;
@@ -75,8 +78,18 @@ export function splitPipeline(input: {
   childFile: string;
 }): PipelinePart[] {
   const { plan, pipeline, limits } = input;
+  if (input.childFile.startsWith('/') || input.childFile.split('/').includes('..')) {
+    throw new KilnError(
+      'PLAN_TOO_LARGE',
+      `the plan needs several child pipelines, written beside ${input.childFile}, which is outside the job's folder: artifacts cannot hold them`,
+      {
+        hint: 'write the child pipeline inside the job folder (the component writes kiln-child-pipeline.yml there)',
+      },
+    );
+  }
   const projectJobs = new Set(plan.projects.flatMap(jobNames));
-  // What every part repeats: stages, the top-level variables, the hidden jobs jobs extend.
+  // What every part repeats: stages, the top-level variables, the hidden jobs jobs extend. A
+  // builder's hidden job is counted in every part; the part written keeps only those it uses.
   const shared = Object.entries(pipeline).filter(([name]) => !projectJobs.has(name));
   const sharedSize = shared.reduce((sum, [key, value]) => sum + loadedEntrySize(key, value), 0);
   const allowed = allowedLoadedSize(limits);
@@ -98,18 +111,22 @@ export function splitPipeline(input: {
         },
       );
     }
-    const last = bins.at(-1);
-    if (last && fits(last.jobs + names.length, last.size + size)) {
-      last.projects.push(...group);
-      last.jobs += names.length;
-      last.size += size;
+    const bin = bins.find((b) => fits(b.jobs + names.length, b.size + size));
+    if (bin) {
+      bin.projects.push(...group);
+      bin.jobs += names.length;
+      bin.size += size;
     } else {
       bins.push({ projects: [...group], jobs: names.length, size });
     }
   }
   return bins.map((bin, i) => {
-    const part: Pipeline = Object.fromEntries(shared);
-    for (const project of bin.projects) for (const name of jobNames(project)) part[name] = pipeline[name];
+    const jobs = bin.projects.flatMap(jobNames);
+    const used = new Set(jobs.map((name) => (pipeline[name] as { extends?: string }).extends));
+    const part: Pipeline = Object.fromEntries(
+      shared.filter(([name]) => !name.startsWith('.') || used.has(name)),
+    );
+    for (const name of jobs) part[name] = pipeline[name];
     // The estimate above is the same one the check makes; this only proves it.
     checkPipelineLimits(part, limits);
     return {

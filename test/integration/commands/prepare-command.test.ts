@@ -248,22 +248,19 @@ describe('kiln prepare', () => {
       });
     }
     big.commit('three');
-    const out = tempDir('prepare-split-out');
-    const child = path.join(out, 'kiln-child-pipeline.yml');
+    // As in the job: the files go in the job's folder, the checkout (artifacts hold nothing else).
+    const child = path.join(big.dir, 'kiln-child-pipeline.yml');
     const run = await kiln(
-      ['prepare', '--output', child, '--plan', path.join(out, 'plan.json')],
-      ciEnv({ CI_COMMIT_SHA: big.sha(), KILN_MAX_PIPELINE_JOBS: '3', CI_JOB_NAME: 'images-prepare' }),
+      ['prepare'],
+      // 4 jobs: each project's 3 in a part of its own, and the router's 4 (kiln:parts, 3 triggers).
+      ciEnv({ CI_COMMIT_SHA: big.sha(), KILN_MAX_PIPELINE_JOBS: '4', CI_JOB_NAME: 'images-prepare' }),
       big.dir,
     );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain('split into 3 child pipelines');
-    const relative = path.relative(big.dir, out);
-    const plan = JSON.parse(readFileSync(path.join(out, 'plan.json'), 'utf8')) as BuildPlan;
+    const plan = JSON.parse(readFileSync(path.join(big.dir, 'plan.json'), 'utf8')) as BuildPlan;
     expect(plan.parts).toEqual(
-      ['a', 'b', 'c'].map((p, i) => ({
-        file: `${relative}/kiln-child-pipeline.part-${i + 1}.yml`,
-        projects: [p],
-      })),
+      ['a', 'b', 'c'].map((p, i) => ({ file: `kiln-child-pipeline.part-${i + 1}.yml`, projects: [p] })),
     );
     const router = parse(readFileSync(child, 'utf8')) as Record<string, Record<string, unknown>>;
     expect(gitlabCiErrors(router)).toEqual([]);
@@ -282,6 +279,25 @@ describe('kiln prepare', () => {
         include: [{ artifact: part.file, job: 'kiln:parts' }],
       });
     }
+  });
+
+  test('a split plan written outside the job folder is refused: artifacts could not carry its parts', async () => {
+    const big = createRepo('prepare-split-outside');
+    for (const name of ['a', 'b']) {
+      big.write({
+        [`projects/${name}/build-config.yaml`]: `upstream_repo: ${daemon.url}/src.git\nupstream_ref: main\nbuilder: buildah\n`,
+      });
+    }
+    big.commit('two');
+    const out = tempDir('prepare-split-outside-out');
+    const run = await kiln(
+      ['prepare', '--output', path.join(out, 'child.yml'), '--plan', path.join(out, 'plan.json')],
+      ciEnv({ CI_COMMIT_SHA: big.sha(), KILN_MAX_PIPELINE_JOBS: '3' }),
+      big.dir,
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/outside the job's folder: artifacts cannot hold them/);
+    expect(existsSync(path.join(out, 'child.yml'))).toBe(false);
   });
 
   test('a missing upstream ref fails the prepare job naming project, URL and ref', async () => {

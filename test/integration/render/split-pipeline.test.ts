@@ -5,6 +5,7 @@
 // contract here (https://docs.gitlab.com/ci/yaml/#needspipelinejob and #triggerinclude).
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
+import { renderPlan } from '../../../src/commands/plan-steps.js';
 import { KilnError } from '../../../src/errors.js';
 import { DEFAULT_LIMITS } from '../../../src/render/pipeline-limits.js';
 import { childPipeline, renderChildPipeline } from '../../../src/render/render-child-pipeline.js';
@@ -42,7 +43,7 @@ describe('a plan of 1,000 projects × 2 architectures', () => {
   });
   const texts = parts.map((part) => renderChildPipeline(plan, part.pipeline));
 
-  test('is split into parts that each pass the schema and stay under 2 MiB loaded and 2,000 jobs', () => {
+  test('is split into parts that each pass the schema and stay under the size limit (1 MiB by default, so under 2 MiB) and 2,000 jobs', () => {
     expect(parts.length).toBeGreaterThan(1);
     const measured = gitlabDeepSizes(texts);
     parts.forEach((part, i) => {
@@ -109,4 +110,54 @@ test('a dependency group too big for any child pipeline fails, naming its projec
     /projects c0, c1, c2, c3 depend on one another and make 12 jobs/,
   );
   expect((error as KilnError).hint).toMatch(/KILN_PROJECTS/);
+});
+
+describe('packing', () => {
+  test('first fit: a small group fills an earlier part that has room', () => {
+    // Limits of 7 jobs: a (3 jobs) opens part 1, the b→b2 chain (6) needs part 2, and c (3) still
+    // fits beside a.
+    const plan = planOf([project('a'), project('b'), project('b2', { depends_on: ['b'] }), project('c')]);
+    const parts = splitPipeline({
+      plan,
+      pipeline: childPipeline(plan),
+      limits: { ...DEFAULT_LIMITS, maxJobs: 7 },
+      childFile: 'kiln-child-pipeline.yml',
+    });
+    expect(parts.map((p) => p.projects)).toEqual([
+      ['a', 'c'],
+      ['b', 'b2'],
+    ]);
+  });
+
+  test('a part carries only the hidden jobs its jobs extend', () => {
+    const plan = planOf([project('k'), project('b', { builder: 'buildah' })], undefined, 'push', {
+      registry: 'registry.example.com/images',
+    });
+    const parts = splitPipeline({
+      plan,
+      pipeline: childPipeline(plan),
+      limits: { ...DEFAULT_LIMITS, maxJobs: 3 },
+      childFile: 'kiln-child-pipeline.yml',
+    });
+    expect(parts.map((p) => Object.keys(p.pipeline).filter((k) => k.startsWith('.')))).toEqual([
+      ['.kiln:build:kaniko', '.kiln:manifest'],
+      ['.kiln:build:buildah', '.kiln:manifest'],
+    ]);
+  });
+
+  test('a plan-only pipeline too big is not split: the size error says what it is', () => {
+    const plan = planOf([project('a'), project('b')], ['a', 'b'], 'mr');
+    let error: unknown;
+    try {
+      renderPlan({
+        plan,
+        limits: { ...DEFAULT_LIMITS, maxYamlBytes: 100 },
+        childFile: 'kiln-child-pipeline.yml',
+        prepareJob: 'kiln-prepare',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as KilnError).message).toMatch(/loads to about \d+ bytes.*max_yaml_size_bytes/);
+  });
 });

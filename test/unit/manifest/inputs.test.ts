@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseManifestSpec } from '../../../src/manifest/manifest-spec.js';
 import { parseDigestFile } from '../../../src/manifest/read-digests.js';
@@ -43,7 +45,15 @@ describe('parseManifestSpec', () => {
     ['tags.1', { tags: ['web-1', 'web latest'] }],
     ['children.0.platform', { children: [{ ...spec.children[0], platform: 'amd64' }] }],
     ['created', { created: 'Monday' }],
+    ['created', { created: '2026-11-23T10:00:00' }],
     ['', { extra: 1 }],
+    ['children.0', { children: [{ ...spec.children[0], extra: 1 }] }],
+    ['children.0.digestFile', { children: [{ ...spec.children[0], digestFile: undefined }] }],
+    ['project', { project: '' }],
+    ['repository', { repository: 7 }],
+    ['children', { children: {} }],
+    ['upstream.sha', { upstream: { repo: 'r', ref: 'main' } }],
+    ['insecureRegistry', { insecureRegistry: 'false' }],
   ])('bad %s is reported with its field', (field, change) => {
     try {
       parseManifestSpec(JSON.stringify({ ...spec, ...change }), 'KILN_MANIFEST_SPEC');
@@ -54,6 +64,28 @@ describe('parseManifestSpec', () => {
       expect(problems[0]?.field).toBe(field || undefined);
     }
   });
+});
+
+test('a spec without upstream (a local build) is valid', () => {
+  const { upstream: _, ...local } = spec;
+  expect(parseManifestSpec(JSON.stringify(local), 'spec.json')).toEqual(local);
+});
+
+test("the manifest command's modules do not load zod (issue 16: it cost more than the registry work)", () => {
+  // Follows the static imports from src/commands/manifest.ts through the sources.
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const source = readFileSync(file, 'utf8');
+    for (const [, spec] of source.matchAll(/^import (?!type )[^'"]*['"]([^'"]+)['"]/gm)) {
+      if (!spec) continue;
+      expect(spec, `${file} imports ${spec}`).not.toBe('zod');
+      if (spec.startsWith('.')) visit(path.resolve(path.dirname(file), spec.replace(/\.js$/, '.ts')));
+    }
+  };
+  visit(path.resolve('src/commands/manifest.ts'));
+  expect(seen.size).toBeGreaterThan(10);
 });
 
 describe('report', () => {

@@ -77,6 +77,15 @@ describe('renderChildPipeline', () => {
     expect(job?.needs).toEqual([]);
   });
 
+  test('a local Kaniko build, whose only variable was the symlink check, has no empty variables:', () => {
+    const doc = childPipeline(
+      planOf([
+        project('web', { use_local_context: true, upstream_repo: undefined, upstream_ref: undefined }),
+      ]),
+    );
+    expect(doc['build:web:amd64']).not.toHaveProperty('variables');
+  });
+
   // The symlink check's script is the same in every build job: written once, at the top level.
   test('the symlink check script is one top-level variable, in no job', () => {
     const plan = planOf(
