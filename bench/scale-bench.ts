@@ -3,20 +3,17 @@
 // router and its parts when the plan is too big for one, each serialized as YAML). Baseline in the
 // same run: `yaml.stringify` of the same files' objects, the serializer alone. Peak memory is the
 // process's maxRSS after each size (sizes run in ascending order, so it is that size's peak or
-// an earlier one's). In-memory projects as in plan-render-bench.ts: every tenth builds on the one
-// before; pinned SHAs given (no git, no network).
+// an earlier one's). In-memory projects from generated-plan.ts (no git, no network).
 // Usage: node bench/run-ts.mjs bench/scale-bench.ts [--rounds R]
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { stringify } from 'yaml';
 import { renderPlan } from '../src/commands/plan-steps.js';
-import { DEFAULT_SETTINGS } from '../src/config/settings.js';
 import { assemblePlan } from '../src/plan/assemble-plan.js';
-import type { PinnedSource } from '../src/plan/types.js';
 import { estimateLoadedSize } from '../src/render/loaded-size.js';
 import { DEFAULT_LIMITS } from '../src/render/pipeline-limits.js';
-import type { Project, Selection } from '../src/types.js';
 import { median, writeBenchmarkSection } from './benchmarks-doc.mjs';
+import { generatedPlanInputs } from './generated-plan.js';
 
 /** Defined by bench/run-ts.mjs: the bundle runs from a temp folder. */
 declare const KILN_BENCH_ROOT: string;
@@ -24,60 +21,9 @@ declare const KILN_BENCH_ROOT: string;
 const ROUNDS = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 3;
 const SIZES = [300, 1000, 5000];
 
-function inputs(count: number) {
-  const name = (i: number) => `project-${String(i).padStart(4, '0')}`;
-  const projects: Project[] = Array.from({ length: count }, (_, i) => ({
-    name: name(i),
-    dir: `projects/${name(i)}`,
-    file: `projects/${name(i)}/build-config.yaml`,
-    config: {
-      upstream_repo: `https://gitlab.example.com/upstream/${name(i)}.git`,
-      upstream_ref: 'main',
-      use_local_context: false,
-      dockerfile_path: 'Dockerfile',
-      target: i % 3 === 0 ? 'runtime' : '',
-      context_path: '.',
-      build_args: [
-        { name: 'BASE', value: '${ECR_REGISTRY}/base:1' },
-        { name: 'VERSION', value: `1.${i}` },
-      ],
-      platforms: ['linux/amd64', 'linux/arm64'],
-      additional_tags: ['latest'],
-      depends_on: i % 10 === 9 ? [name(i - 1)] : [],
-      local_context: 'project',
-      watch_paths: [],
-    },
-  }));
-  const selection: Selection = {
-    trigger: 'push',
-    projects: projects.map((p) => ({
-      name: p.name,
-      reasons: [{ kind: 'changed', files: [`${p.dir}/Dockerfile`] }],
-    })),
-    deleted: [],
-    notes: [],
-  };
-  const pinned: Record<string, PinnedSource> = Object.fromEntries(
-    projects.map((p, i) => [
-      p.name,
-      {
-        project: p.name,
-        url: p.config.upstream_repo ?? '',
-        ref: 'main',
-        resolvedRef: 'refs/heads/main',
-        sha: i.toString(16).padStart(40, 'a'),
-      },
-    ]),
-  );
-  return { projects, selection, pinned };
-}
-
-const settings = { ...DEFAULT_SETTINGS, registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/images' };
-const pipeline = { created: new Date('2026-11-23T10:00:00Z'), commitSha: 'f'.repeat(40), pipelineId: '1' };
-
 const rows: string[] = [];
 for (const size of SIZES) {
-  const { projects, selection, pinned } = inputs(size);
+  const { projects, selection, pinned, settings, pipeline } = generatedPlanInputs(size);
   const kiln: number[] = [];
   const baseline: number[] = [];
   let summary = '';
