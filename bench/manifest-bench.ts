@@ -62,46 +62,21 @@ async function main() {
     for (let round = 0; round < ROUNDS; round++) {
       // Same input for both: two pushed per-arch images each (fresh repositories, nothing tagged yet).
       const kilnDir = path.join(dir, `kiln-${round}`);
-      const a = await preparePipeline({
-        registry,
-        builder,
-        dir: kilnDir,
-        project: 'web',
-        name: `bench/kiln${round}`,
-        defaultTag: TAGS[0] ?? '',
-        extraTags: TAGS.slice(1),
-        created: '2026-11-23T10:00:00Z',
-      });
-      const b = await preparePipeline({
-        registry,
-        builder,
-        dir: path.join(dir, `buildah-${round}`),
-        project: 'web',
-        name: `bench/buildah${round}`,
-        defaultTag: TAGS[0] ?? '',
-        extraTags: TAGS.slice(1),
-        created: '2026-11-23T10:00:00Z',
-      });
-      const c = await preparePipeline({
-        registry,
-        builder,
-        dir: path.join(dir, `lib-${round}`),
-        project: 'web',
-        name: `bench/lib${round}`,
-        defaultTag: TAGS[0] ?? '',
-        extraTags: TAGS.slice(1),
-        created: '2026-11-23T10:00:00Z',
-      });
-      const d = await preparePipeline({
-        registry,
-        builder,
-        dir: path.join(dir, `crane-${round}`),
-        project: 'web',
-        name: `bench/crane${round}`,
-        defaultTag: TAGS[0] ?? '',
-        extraTags: TAGS.slice(1),
-        created: '2026-11-23T10:00:00Z',
-      });
+      const prepare = (side: string) =>
+        preparePipeline({
+          registry,
+          builder,
+          dir: path.join(dir, `${side}-${round}`),
+          project: 'web',
+          name: `bench/${side}${round}`,
+          defaultTag: TAGS[0] ?? '',
+          extraTags: TAGS.slice(1),
+          created: '2026-11-23T10:00:00Z',
+        });
+      const a = await prepare('kiln');
+      const b = await prepare('buildah');
+      const c = await prepare('lib');
+      const d = await prepare('crane');
       const spec = { ...a.spec, repository: `${proxy.host}/bench/kiln${round}` };
       const specFile = path.join(kilnDir, 'spec.json');
       await writeFile(specFile, JSON.stringify(spec));
