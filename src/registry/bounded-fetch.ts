@@ -11,6 +11,9 @@ export type FetchFailure =
   | { kind: 'redirect-loop'; location: string }
   | { kind: 'network'; error: unknown };
 
+/** Node's codes for a TLS certificate it refuses (self-signed, expired, wrong name, unknown issuer). */
+const CERTIFICATE_ERROR = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
+
 /** Why a request got no complete answer; `retryable` when another attempt may fare better. */
 export class FetchFailed extends Error {
   constructor(
@@ -22,7 +25,9 @@ export class FetchFailed extends Error {
   }
 
   get retryable(): boolean {
-    return this.failure.kind !== 'too-large' && this.failure.kind !== 'redirect-loop';
+    if (this.failure.kind === 'too-large' || this.failure.kind === 'redirect-loop') return false;
+    // A certificate the job does not trust stays untrusted: no point in another attempt.
+    return !(this.failure.kind === 'network' && CERTIFICATE_ERROR.test(describeFailure(this.failure)));
   }
 }
 
