@@ -44,7 +44,7 @@ const list =
   (value, field, problems) => {
     if (!Array.isArray(value)) return problem(problems, field, `expected a list, got ${describe(value)}`);
     if (value.length === 0) return problem(problems, field, 'must not be empty');
-    value.forEach((element, i) => item(element, [...field, String(i)], problems));
+    for (const [i, element] of value.entries()) item(element, [...field, String(i)], problems);
   };
 
 const object =
