@@ -15,6 +15,7 @@ const benches = [
   ['node', ['bench/run-ts.mjs', 'bench/buildah-cache-bench.ts']],
   ['node', ['bench/run-ts.mjs', 'bench/upstream-links-bench.ts']],
   ['node', ['bench/run-ts.mjs', 'bench/pin-concurrency-bench.ts']],
+  ['node', ['bench/run-ts.mjs', 'bench/monorepo-checkout-bench.ts']],
 ];
 
 const only = process.argv.slice(2);

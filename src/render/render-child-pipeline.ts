@@ -82,8 +82,12 @@ function buildBase(plan: BuildPlan, builderName: PlannedBuildJob['builder']): Jo
 function buildJob(job: PlannedBuildJob): Job {
   const builder = builderFor(job.builder);
   // The builder's own variables, already written for GitLab (references on purpose). The job's
-  // name says which project and platform it builds; no variable repeats that.
-  const variables = builder.variables(job.spec);
+  // name says which project and platform it builds; no variable repeats that. A local build needs
+  // the commit's files and none of its history: the runner fetches one commit, not GitLab's 20.
+  const variables = {
+    ...(job.spec.source.kind === 'local' ? { GIT_DEPTH: '1' } : {}),
+    ...builder.variables(job.spec),
+  };
   return withTags(
     {
       extends: buildBaseName(job.builder),

@@ -77,13 +77,16 @@ describe('renderChildPipeline', () => {
     expect(job?.needs).toEqual([]);
   });
 
-  test('a local Kaniko build, whose only variable was the symlink check, has no empty variables:', () => {
+  test('a local build fetches one commit of the monorepo; an upstream build none of it', () => {
     const doc = childPipeline(
       planOf([
         project('web', { use_local_context: true, upstream_repo: undefined, upstream_ref: undefined }),
+        project('api'),
       ]),
-    );
-    expect(doc['build:web:amd64']).not.toHaveProperty('variables');
+    ) as Record<string, Job>;
+    // Only GIT_DEPTH: the symlink check moved to the top level, and no `variables: {}` is left.
+    expect(doc['build:web:amd64']?.variables).toEqual({ GIT_DEPTH: '1' });
+    expect(doc['build:api:amd64']?.variables).toEqual({ GIT_STRATEGY: 'none' });
   });
 
   // The symlink check's script is the same in every build job: written once, at the top level.
