@@ -67,7 +67,8 @@ try {
       const ms = performance.now() - start;
       const all = size(dst);
       const dotGit = size(path.join(dst, '.git'));
-      const entry = (results[name] ??= { ms: [], git: 0, tree: 0, files: 0 });
+      results[name] ??= { ms: [], git: 0, tree: 0, files: 0 };
+      const entry = results[name];
       entry.ms.push(ms);
       entry.git = dotGit.bytes;
       entry.tree = all.bytes - dotGit.bytes;
