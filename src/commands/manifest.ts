@@ -1,17 +1,18 @@
-// kiln manifest --project NAME [--spec FILE] [--report FILE] [--annotations FILE]
+// kiln manifest --project NAME [--spec FILE] [--report FILE] [--annotations FILE] [--dotenv FILE]
 // The manifest:<project> CI job: joins the per-architecture images into one index by digest and
-// pushes every tag. Thin: reads the spec, runs the steps, writes the two report files.
+// pushes every tag. Thin: reads the spec, runs the steps, writes the report files.
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KilnError, usageError } from '../errors.js';
 import { parseManifestSpec } from '../manifest/manifest-spec.js';
-import { buildAnnotations, imageUrl } from '../manifest/report.js';
+import { buildAnnotations, buildDotenv, imageUrl, MANIFEST_DOTENV } from '../manifest/report.js';
 import { runManifest } from '../manifest/run-manifest.js';
 import { type Command, parseFlags } from './command.js';
 
 const SPEC_VARIABLE = 'KILN_MANIFEST_SPEC';
 
 const HELP = `Usage: kiln manifest --project NAME [--spec FILE] [--report FILE] [--annotations FILE]
+                     [--dotenv FILE]
 
 Assembles the multi-arch image index of one project from the digests its build jobs left as
 artifacts, pushes it under every tag and writes a report. Nothing is pushed unless every
@@ -22,6 +23,8 @@ Options:
   --spec FILE          the manifest spec as JSON (default: the ${SPEC_VARIABLE} variable)
   --report FILE        where to write the report (default: manifest-report.json)
   --annotations FILE   GitLab job annotations report (default: manifest-annotations.json)
+  --dotenv FILE        GitLab dotenv report, KILN_IMAGE_<PROJECT>=repository@digest, for jobs
+                       that need this one (default: kiln-image.env)
 
 Registry credentials, first found: KILN_REGISTRY_USER + KILN_REGISTRY_PASSWORD; an ECR token
 (AWS default credential chain) for *.dkr.ecr.*.amazonaws.com; CI_REGISTRY_USER/CI_REGISTRY_PASSWORD
@@ -43,6 +46,7 @@ export const manifestCommand: Command = {
         spec: { type: 'string' },
         report: { type: 'string' },
         annotations: { type: 'string' },
+        dotenv: { type: 'string' },
       },
       'manifest',
     );
@@ -85,6 +89,7 @@ export const manifestCommand: Command = {
     });
     const annotationsFile = path.resolve(ctx.cwd, flags.values.annotations ?? 'manifest-annotations.json');
     await writeFile(annotationsFile, `${JSON.stringify(buildAnnotations(report, url), null, 2)}\n`);
+    await writeFile(path.resolve(ctx.cwd, flags.values.dotenv ?? MANIFEST_DOTENV), buildDotenv(report));
     ctx.log.out(`${spec.repository}@${report.indexDigest}`);
     return 0;
   },

@@ -77,3 +77,22 @@ export function buildAnnotations(report: ManifestReport, url: string): Record<st
   for (const tag of live) links.push({ external_link: { label: `${report.image}:${tag}`, url } });
   return { kiln: links };
 }
+
+/** The manifest job's dotenv report: the file `kiln manifest` writes and the job keeps. */
+export const MANIFEST_DOTENV = 'kiln-image.env';
+
+/**
+ * The dotenv variable naming one project's image: `KILN_IMAGE_` and the project name in capitals,
+ * every character other than a letter, digit or `_` as `_` (`web-api` → `KILN_IMAGE_WEB_API`).
+ */
+export function imageVariable(project: string): string {
+  return `KILN_IMAGE_${project.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`;
+}
+
+/**
+ * The manifest job's dotenv report (https://docs.gitlab.com/ci/yaml/artifacts_reports/#artifactsreportsdotenv):
+ * the image by digest, for jobs that need this one (a deploy), never a tag that can move.
+ */
+export function buildDotenv(report: ManifestReport): string {
+  return `${imageVariable(report.project)}=${report.image}@${report.indexDigest}\n`;
+}

@@ -8,6 +8,7 @@
 // before it resolves `extends:`, so shared text written once is paid for once (issue 16).
 import { GUARD_VARIABLE } from '../builders/context-guard.js';
 import { builderFor } from '../builders/index.js';
+import { MANIFEST_DOTENV } from '../manifest/report.js';
 import type { BuildPlan, PlannedBuildJob, PlannedProject } from '../plan/types.js';
 import { escapeVariableValue } from './gitlab-escape.js';
 import { stringifyForGitLab } from './gitlab-yaml.js';
@@ -114,7 +115,7 @@ function manifestBase(plan: BuildPlan): Job {
         // (https://docs.gitlab.com/ci/yaml/artifacts_reports/#artifactsreportsannotations).
         artifacts: {
           paths: [MANIFEST_REPORT],
-          reports: { annotations: MANIFEST_ANNOTATIONS },
+          reports: { annotations: MANIFEST_ANNOTATIONS, dotenv: MANIFEST_DOTENV },
           expire_in: REPORT_EXPIRY,
         },
         retry: RETRY,

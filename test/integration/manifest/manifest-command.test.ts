@@ -255,5 +255,7 @@ describe('kiln manifest', () => {
     expect(printed).toMatch(new RegExp(`^${fx.spec.repository}@sha256:[0-9a-f]{64}$`));
     expect(await digestOf(`${fx.spec.repository}:cli-latest`)).toBe(printed.split('@')[1]);
     expect(stderr).toContain('cli-latest  created');
+    // The dotenv report a later job (a deploy) reads: the same index, by digest.
+    expect(await readFile(path.join(dir, 'kiln-image.env'), 'utf8')).toBe(`KILN_IMAGE_CLI=${printed}\n`);
   });
 });

@@ -3,7 +3,13 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseManifestSpec } from '../../../src/manifest/manifest-spec.js';
 import { parseDigestFile } from '../../../src/manifest/read-digests.js';
-import { buildAnnotations, buildReport, imageUrl } from '../../../src/manifest/report.js';
+import {
+  buildAnnotations,
+  buildDotenv,
+  buildReport,
+  imageUrl,
+  imageVariable,
+} from '../../../src/manifest/report.js';
 import type { ManifestSpec } from '../../../src/types.js';
 
 const spec: ManifestSpec = {
@@ -86,6 +92,27 @@ test("the manifest command's modules do not load zod (issue 16: it cost more tha
   };
   visit(path.resolve('src/commands/manifest.ts'));
   expect(seen.size).toBeGreaterThan(10);
+});
+
+describe('the dotenv report', () => {
+  test.each([
+    ['web', 'KILN_IMAGE_WEB'],
+    ['web-api', 'KILN_IMAGE_WEB_API'],
+    ['a.b_c9', 'KILN_IMAGE_A_B_C9'],
+  ])('project %s → %s', (project, variable) => {
+    expect(imageVariable(project)).toBe(variable);
+  });
+
+  test('one line: the image by digest, never by tag', () => {
+    const report = buildReport({
+      spec,
+      indexDigest: digest,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      tags: [{ tag: 'web-latest', status: 'moved' }],
+      childDigests: { amd64: digest },
+    });
+    expect(buildDotenv(report)).toBe(`KILN_IMAGE_WEB=${spec.repository}@${digest}\n`);
+  });
 });
 
 describe('report', () => {

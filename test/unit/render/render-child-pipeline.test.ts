@@ -153,7 +153,7 @@ describe('renderChildPipeline', () => {
     )['manifest:nginx'];
     expect(job?.['artifacts']).toMatchObject({
       paths: ['manifest-report.json'],
-      reports: { annotations: 'manifest-annotations.json' },
+      reports: { annotations: 'manifest-annotations.json', dotenv: 'kiln-image.env' },
     });
     expect(job?.['resource_group']).toBe('kiln-manifest-nginx');
   });
