@@ -23,8 +23,8 @@ Options:
   --spec FILE          the manifest spec as JSON (default: the ${SPEC_VARIABLE} variable)
   --report FILE        where to write the report (default: manifest-report.json)
   --annotations FILE   GitLab job annotations report (default: manifest-annotations.json)
-  --dotenv FILE        GitLab dotenv report, KILN_IMAGE_<PROJECT>=repository@digest, for jobs
-                       that need this one (default: kiln-image.env)
+  --dotenv FILE        GitLab dotenv report, KILN_IMAGE_<PROJECT>=repository@digest
+                       (default: kiln-image.env)
 
 Registry credentials, first found: KILN_REGISTRY_USER + KILN_REGISTRY_PASSWORD; an ECR token
 (AWS default credential chain) for *.dkr.ecr.*.amazonaws.com; CI_REGISTRY_USER/CI_REGISTRY_PASSWORD

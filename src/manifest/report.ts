@@ -91,7 +91,8 @@ export function imageVariable(project: string): string {
 
 /**
  * The manifest job's dotenv report (https://docs.gitlab.com/ci/yaml/artifacts_reports/#artifactsreportsdotenv):
- * the image by digest, for jobs that need this one (a deploy), never a tag that can move.
+ * the image by digest, never a tag that can move, for jobs of the child pipeline that need the
+ * manifest job with its artifacts.
  */
 export function buildDotenv(report: ManifestReport): string {
   return `${imageVariable(report.project)}=${report.image}@${report.indexDigest}\n`;

@@ -11,8 +11,30 @@ export type FetchFailure =
   | { kind: 'redirect-loop'; location: string }
   | { kind: 'network'; error: unknown };
 
-/** Node's codes for a TLS certificate it refuses (self-signed, expired, wrong name, unknown issuer). */
-const CERTIFICATE_ERROR = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
+/**
+ * Node's codes for a TLS failure another attempt cannot fix: a certificate it refuses (self-signed,
+ * expired, wrong name, unknown issuer), or TLS spoken to a plain-HTTP port.
+ */
+export const TLS_FAILURES = new Set([
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REJECTED',
+  'CERT_UNTRUSTED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
+
+/** The error code of a network failure: on the error (node:http) or its cause (fetch). */
+export function networkCode(error: unknown): string | undefined {
+  const e = error as { code?: unknown; cause?: { code?: unknown } };
+  const code = e.code ?? e.cause?.code;
+  return typeof code === 'string' ? code : undefined;
+}
 
 /** Why a request got no complete answer; `retryable` when another attempt may fare better. */
 export class FetchFailed extends Error {
@@ -27,7 +49,7 @@ export class FetchFailed extends Error {
   get retryable(): boolean {
     if (this.failure.kind === 'too-large' || this.failure.kind === 'redirect-loop') return false;
     // A certificate the job does not trust stays untrusted: no point in another attempt.
-    return !(this.failure.kind === 'network' && CERTIFICATE_ERROR.test(describeFailure(this.failure)));
+    return !(this.failure.kind === 'network' && TLS_FAILURES.has(networkCode(this.failure.error) ?? ''));
   }
 }
 

@@ -25,8 +25,15 @@ export interface HttpExchange {
 
 export type HttpTransport = (url: URL, exchange: HttpExchange) => Promise<HttpAnswer>;
 
-// One connection pool per scheme for the process: the manifest job talks to one registry.
-const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+// One connection pool per scheme for the process: the manifest job talks to one registry. An idle
+// pooled socket is closed after 4 s, as undici did: a load balancer may have dropped it since,
+// and reusing it would cost a reset or a wait for the headers timeout. (`timeout` closes only
+// free sockets; requests in flight are bounded by bounded-fetch.ts.)
+const IDLE_SOCKET_MS = 4_000;
+const agents = {
+  http: new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+  https: new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+};
 
 function answerOf(response: IncomingMessage, method: string): HttpAnswer {
   const status = response.statusCode ?? 0;

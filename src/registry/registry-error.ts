@@ -2,7 +2,13 @@
 // the distribution error body (`{"errors":[{"code","message"}]}`) — including ECR's immutable-tag
 // refusal (400 TAG_INVALID "…cannot be overwritten because the repository is immutable").
 import { KilnError } from '../errors.js';
-import { describeFailure, type FetchFailed, type FetchFailure } from './bounded-fetch.js';
+import {
+  describeFailure,
+  type FetchFailed,
+  type FetchFailure,
+  networkCode,
+  TLS_FAILURES,
+} from './bounded-fetch.js';
 
 export interface RequestTarget {
   host: string;
@@ -58,9 +64,15 @@ export function httpError(target: RequestTarget, status: number, body: string): 
 
 export function networkError(target: RequestTarget, error: unknown): KilnError {
   const detail = describeFailure({ kind: 'network', error });
+  const code = networkCode(error) ?? '';
+  const hint = !TLS_FAILURES.has(code)
+    ? 'check the registry host is reachable from the job (and KILN_INSECURE_REGISTRY for plain-HTTP registries)'
+    : code === 'ERR_SSL_WRONG_VERSION_NUMBER'
+      ? 'the registry does not speak TLS on that port: set KILN_INSECURE_REGISTRY=true for a plain-HTTP registry'
+      : "the job does not trust the registry's TLS certificate: add its CA to the job's image, or point NODE_EXTRA_CA_CERTS at it";
   return new KilnError('REGISTRY_FAILED', `${target.method} failed: ${describeTarget(target)}: ${detail}`, {
     cause: error,
-    hint: 'check the registry host is reachable from the job (and KILN_INSECURE_REGISTRY for plain-HTTP registries)',
+    hint,
   });
 }
 

@@ -114,7 +114,8 @@ function manifestBase(plan: BuildPlan): Job {
         // The report for people and later jobs; the annotations link the image from the job page
         // (https://docs.gitlab.com/ci/yaml/artifacts_reports/#artifactsreportsannotations).
         artifacts: {
-          paths: [MANIFEST_REPORT],
+          // The dotenv file too: a report alone is not in the job's downloadable archive.
+          paths: [MANIFEST_REPORT, MANIFEST_DOTENV],
           reports: { annotations: MANIFEST_ANNOTATIONS, dotenv: MANIFEST_DOTENV },
           expire_in: REPORT_EXPIRY,
         },

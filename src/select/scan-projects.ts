@@ -56,7 +56,9 @@ function readConfig(file: string, absolute: string): Pick<Found, 'text' | 'relev
       if (n === 0 || length === buffer.length) break;
     }
     if (length > MAX_BUILD_CONFIG_BYTES) {
-      return { text: '', relevant: false, problem: oversizeProblem(file, fstatSync(fd).size) as Problem };
+      // At least what was read: a device or a file that shrank since reports less than that.
+      const size = Math.max(fstatSync(fd).size, length);
+      return { text: '', relevant: false, problem: oversizeProblem(file, size) as Problem };
     }
     const bytes = buffer.subarray(0, length);
     const relevant = KEYS.some((key) => bytes.includes(key));

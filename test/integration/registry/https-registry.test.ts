@@ -133,6 +133,7 @@ describe('a registry over HTTPS', () => {
     expect(failure?.code).toBe(1);
     expect(failure?.stderr).toContain(`registry ${front.host}`);
     expect(failure?.stderr).toMatch(/SELF_SIGNED|self[- ]signed|certificate/i);
+    expect(failure?.stderr).toContain('NODE_EXTRA_CA_CERTS');
     expect(await digestOf('kiln/tls-untrusted', 'tls-1')).toBeNull();
     // Not retried: an untrusted certificate stays untrusted. One handshake per child read at once.
     expect(refusedHandshakes).toBeGreaterThan(0);

@@ -152,7 +152,7 @@ describe('renderChildPipeline', () => {
       >
     )['manifest:nginx'];
     expect(job?.['artifacts']).toMatchObject({
-      paths: ['manifest-report.json'],
+      paths: ['manifest-report.json', 'kiln-image.env'],
       reports: { annotations: 'manifest-annotations.json', dotenv: 'kiln-image.env' },
     });
     expect(job?.['resource_group']).toBe('kiln-manifest-nginx');

@@ -1,6 +1,6 @@
 // The plan's readers (scanProjects for selection, readProjects for what is built) refuse a
 // build-config.yaml over the size cap by its size, before reading it, as kiln validate does.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -44,6 +44,18 @@ function problemsOf(run: () => unknown): string[] {
 describe('scanProjects and readProjects: the size cap', () => {
   test('selection refuses an oversized config, though it names neither key', () => {
     expect(problemsOf(() => scanProjects({ root: tree(), projectsDir: 'projects' }))).toEqual([REFUSED]);
+  });
+
+  test('a config that reads longer than its size says (a link to /dev/zero) is refused too', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'kiln-scan-limits-'));
+    roots.push(root);
+    mkdirSync(path.join(root, 'projects', 'zero'), { recursive: true });
+    symlinkSync('/dev/zero', path.join(root, 'projects', 'zero', 'build-config.yaml'));
+    expect(problemsOf(() => scanProjects({ root, projectsDir: 'projects' }))).toEqual([
+      expect.stringMatching(
+        /^projects\/zero\/build-config\.yaml: the file is 65,537 bytes; a build-config\.yaml may be at most/,
+      ),
+    ]);
   });
 
   test('building it refuses it too; its folder still counts as a project for depends_on', () => {
