@@ -10,7 +10,12 @@ import { pinSources } from '../plan/pin-sources.js';
 import { type PipelineRef, refSlug } from '../plan/release.js';
 import type { BuildPlan, PipelineInfo } from '../plan/types.js';
 import { checkUpstreamLinks } from '../plan/upstream-links.js';
-import { checkPipelineLimits, DEFAULT_LIMITS, type PipelineLimits } from '../render/pipeline-limits.js';
+import {
+  checkPipelineLimits,
+  DEFAULT_LIMITS,
+  fitsOnePipeline,
+  type PipelineLimits,
+} from '../render/pipeline-limits.js';
 import { childPipeline, type Pipeline, renderChildPipeline } from '../render/render-child-pipeline.js';
 import { CHILD_PIPELINE_FILE, routerPipeline, splitPipeline } from '../render/split-pipeline.js';
 import type { Project, Selection } from '../types.js';
@@ -61,22 +66,6 @@ function pipelineRef(ci: CiEnv, name: string): PipelineRef {
 
 /** The component's prepare job, `<job_prefix>-prepare` with the default prefix. */
 export const DEFAULT_PREPARE_JOB = 'kiln-prepare';
-
-function fitsOnePipeline(pipeline: Pipeline, limits: PipelineLimits): boolean {
-  try {
-    checkPipelineLimits(pipeline, limits);
-    return true;
-  } catch (error) {
-    // A job with too many needs stays an error: splitting cannot shorten a job's needs.
-    if (
-      error instanceof KilnError &&
-      error.code === 'PLAN_TOO_LARGE' &&
-      !/ci_needs_size_limit/.test(error.message)
-    )
-      return false;
-    throw error;
-  }
-}
 
 /** GitLab limits, overridable for instances whose admins raised them. */
 export function pipelineLimits(env: Env): PipelineLimits {

@@ -14,7 +14,6 @@ import { postPlanNoteStep } from './plan-note-step.js';
 import { planPipeline } from './plan-steps.js';
 import { writeOutputFile } from './write-output.js';
 
-export { CHILD_PIPELINE_FILE };
 export const PLAN_FILE = 'plan.json';
 
 const FLAGS = {

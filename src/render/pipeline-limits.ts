@@ -38,20 +38,27 @@ export function allowedLoadedSize(limits: PipelineLimits): number {
   return Math.floor(limits.maxYamlBytes * LOADED_SIZE_HEADROOM);
 }
 
-export function checkPipelineLimits(pipeline: Pipeline, limits: PipelineLimits = DEFAULT_LIMITS): void {
-  // Hidden jobs (`.name`, the bases jobs extend) are not jobs GitLab creates.
-  const jobs = Object.entries(pipeline).filter(([name]) => !RESERVED.has(name) && !name.startsWith('.'));
-  const smaller =
-    'build fewer projects per pipeline (a manual pipeline with KILN_PROJECTS=a,b,…, or a shorter rebuild list)';
-  if (jobs.length > limits.maxJobs) {
-    throw new KilnError(
-      'PLAN_TOO_LARGE',
-      `the child pipeline has ${jobs.length} jobs; GitLab creates at most ${limits.maxJobs} jobs in one pipeline (limit ci_pipeline_size)`,
-      {
-        hint: `${smaller}, or ask your GitLab admin to raise ci_pipeline_size and set KILN_MAX_PIPELINE_JOBS`,
-      },
-    );
-  }
+type Jobs = [string, unknown][];
+
+const SMALLER =
+  'build fewer projects per pipeline (a manual pipeline with KILN_PROJECTS=a,b,…, or a shorter rebuild list)';
+
+/** The jobs GitLab creates from `pipeline`: not its global keys, not the hidden jobs jobs extend. */
+function jobsOf(pipeline: Pipeline): Jobs {
+  return Object.entries(pipeline).filter(([name]) => !RESERVED.has(name) && !name.startsWith('.'));
+}
+
+function jobCountError(jobs: Jobs, limits: PipelineLimits): KilnError | undefined {
+  if (jobs.length <= limits.maxJobs) return undefined;
+  return new KilnError(
+    'PLAN_TOO_LARGE',
+    `the child pipeline has ${jobs.length} jobs; GitLab creates at most ${limits.maxJobs} jobs in one pipeline (limit ci_pipeline_size)`,
+    { hint: `${SMALLER}, or ask your GitLab admin to raise ci_pipeline_size and set KILN_MAX_PIPELINE_JOBS` },
+  );
+}
+
+/** A job's `needs:` too long for GitLab: no split can shorten it, so it is always an error. */
+function checkNeeds(jobs: Jobs, limits: PipelineLimits): void {
   for (const [name, job] of jobs) {
     const needs = (job as { needs?: unknown[] }).needs ?? [];
     if (needs.length > limits.maxNeeds) {
@@ -64,15 +71,34 @@ export function checkPipelineLimits(pipeline: Pipeline, limits: PipelineLimits =
       );
     }
   }
+}
+
+function loadedSizeError(pipeline: Pipeline, jobs: Jobs, limits: PipelineLimits): KilnError | undefined {
   const loaded = estimateLoadedSize(pipeline);
   const allowed = allowedLoadedSize(limits);
-  if (loaded > allowed) {
-    throw new KilnError(
-      'PLAN_TOO_LARGE',
-      `the child pipeline loads to about ${loaded} bytes in GitLab (${jobs.length} jobs); GitLab accepts at most ${limits.maxYamlBytes} (limit max_yaml_size_bytes), and kiln fills at most ${Math.round(LOADED_SIZE_HEADROOM * 100)}% of it (${allowed})`,
-      {
-        hint: `${smaller}, or ask your GitLab admin to raise max_yaml_size_bytes and set KILN_MAX_YAML_BYTES`,
-      },
-    );
-  }
+  if (loaded <= allowed) return undefined;
+  return new KilnError(
+    'PLAN_TOO_LARGE',
+    `the child pipeline loads to about ${loaded} bytes in GitLab (${jobs.length} jobs); GitLab accepts at most ${limits.maxYamlBytes} (limit max_yaml_size_bytes), and kiln fills at most ${Math.round(LOADED_SIZE_HEADROOM * 100)}% of it (${allowed})`,
+    { hint: `${SMALLER}, or ask your GitLab admin to raise max_yaml_size_bytes and set KILN_MAX_YAML_BYTES` },
+  );
+}
+
+export function checkPipelineLimits(pipeline: Pipeline, limits: PipelineLimits = DEFAULT_LIMITS): void {
+  const jobs = jobsOf(pipeline);
+  const tooMany = jobCountError(jobs, limits);
+  if (tooMany) throw tooMany;
+  checkNeeds(jobs, limits);
+  const tooBig = loadedSizeError(pipeline, jobs, limits);
+  if (tooBig) throw tooBig;
+}
+
+/**
+ * Whether `pipeline` fits one child pipeline's job count and size; false means it can be split.
+ * Throws for a job with too many `needs:`, which no split mends.
+ */
+export function fitsOnePipeline(pipeline: Pipeline, limits: PipelineLimits = DEFAULT_LIMITS): boolean {
+  const jobs = jobsOf(pipeline);
+  checkNeeds(jobs, limits);
+  return !jobCountError(jobs, limits) && !loadedSizeError(pipeline, jobs, limits);
 }

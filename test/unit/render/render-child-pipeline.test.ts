@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { KilnError } from '../../../src/errors.js';
 import { assemblePlan } from '../../../src/plan/assemble-plan.js';
 import type { BuildPlan } from '../../../src/plan/types.js';
-import { checkPipelineLimits, DEFAULT_LIMITS } from '../../../src/render/pipeline-limits.js';
+import { checkPipelineLimits, DEFAULT_LIMITS, fitsOnePipeline } from '../../../src/render/pipeline-limits.js';
 import { childPipeline, renderChildPipeline } from '../../../src/render/render-child-pipeline.js';
 import { gitlabCiErrors } from '../../harness/gitlab-ci-schema.js';
 import { resolveExtends } from '../../harness/gitlab-extends.js';
@@ -227,5 +227,14 @@ describe('checkPipelineLimits', () => {
     expect(error.code).toBe('PLAN_TOO_LARGE');
     expect(error.message).toMatch(message);
     expect(error.hint).toBeTruthy();
+  });
+
+  test('fitsOnePipeline: too many jobs or too big can be split; a job with too many needs cannot', () => {
+    const pipeline = childPipeline(planOf([project('a')]));
+    expect(fitsOnePipeline(pipeline)).toBe(true);
+    expect(fitsOnePipeline(pipeline, { ...DEFAULT_LIMITS, maxJobs: 2 })).toBe(false);
+    expect(fitsOnePipeline(pipeline, { ...DEFAULT_LIMITS, maxYamlBytes: 100 })).toBe(false);
+    const error = tooLarge(() => fitsOnePipeline(pipeline, { ...DEFAULT_LIMITS, maxJobs: 2, maxNeeds: 1 }));
+    expect(error.message).toMatch(/needs 2 jobs.*ci_needs_size_limit/);
   });
 });
