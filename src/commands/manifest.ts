@@ -5,7 +5,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KilnError, usageError } from '../errors.js';
 import { parseManifestSpec } from '../manifest/manifest-spec.js';
-import { buildAnnotations, buildDotenv, imageUrl, MANIFEST_DOTENV } from '../manifest/report.js';
+import {
+  buildAnnotations,
+  buildDotenv,
+  imageUrl,
+  MANIFEST_ANNOTATIONS,
+  MANIFEST_DOTENV,
+  MANIFEST_REPORT,
+} from '../manifest/report.js';
 import { runManifest } from '../manifest/run-manifest.js';
 import { type Command, parseFlags } from './command.js';
 
@@ -79,7 +86,7 @@ export const manifestCommand: Command = {
     }
 
     const report = await runManifest({ spec, ctx });
-    const reportFile = path.resolve(ctx.cwd, flags.values.report ?? 'manifest-report.json');
+    const reportFile = path.resolve(ctx.cwd, flags.values.report ?? MANIFEST_REPORT);
     await writeFile(reportFile, `${JSON.stringify(report, null, 2)}\n`);
     const url = imageUrl({
       repository: spec.repository,
@@ -87,7 +94,7 @@ export const manifestCommand: Command = {
       insecure: spec.insecureRegistry,
       gitlab: { registry: ctx.env['CI_REGISTRY'], projectUrl: ctx.env['CI_PROJECT_URL'] },
     });
-    const annotationsFile = path.resolve(ctx.cwd, flags.values.annotations ?? 'manifest-annotations.json');
+    const annotationsFile = path.resolve(ctx.cwd, flags.values.annotations ?? MANIFEST_ANNOTATIONS);
     await writeFile(annotationsFile, `${JSON.stringify(buildAnnotations(report, url), null, 2)}\n`);
     await writeFile(path.resolve(ctx.cwd, flags.values.dotenv ?? MANIFEST_DOTENV), buildDotenv(report));
     ctx.log.out(`${spec.repository}@${report.indexDigest}`);

@@ -78,7 +78,10 @@ export function buildAnnotations(report: ManifestReport, url: string): Record<st
   return { kiln: links };
 }
 
-/** The manifest job's dotenv report: the file `kiln manifest` writes and the job keeps. */
+/** The files `kiln manifest` writes by default, and the manifest job keeps as artifacts. */
+export const MANIFEST_REPORT = 'manifest-report.json';
+export const MANIFEST_ANNOTATIONS = 'manifest-annotations.json';
+/** The manifest job's dotenv report. */
 export const MANIFEST_DOTENV = 'kiln-image.env';
 
 /**

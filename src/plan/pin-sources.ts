@@ -5,6 +5,7 @@
 import { execa } from 'execa';
 import pLimit from 'p-limit';
 import { isFullCommitSha } from '../config/git-url.js';
+import { DEFAULT_SETTINGS } from '../config/settings.js';
 import type { Env } from '../context.js';
 import { KilnError, type Problem } from '../errors.js';
 import { credentialHelperConfig, credentialOrigin, type GitCredential } from '../git/credential-helper.js';
@@ -23,7 +24,7 @@ export interface PinSourcesOptions {
   upstreamTokenVariable?: string;
   /** The only hosts (`host` or `host:port`, as in the URL) that token is ever sent to. */
   upstreamTokenHosts?: string[];
-  /** `git ls-remote` at once (setting pin_concurrency; 16 when not given). */
+  /** `git ls-remote` at once (setting pin_concurrency; its default when not given). */
   concurrency?: number;
   attempts?: number;
   retryDelayMs?: number;
@@ -207,7 +208,7 @@ function redirectHint(url: string, detail: string): string | undefined {
 
 /** Pins every project with an upstream; throws one REF_NOT_FOUND error listing every failure. */
 export async function pinSources(options: PinSourcesOptions): Promise<Record<string, PinnedSource>> {
-  const limit = pLimit(options.concurrency ?? 16);
+  const limit = pLimit(options.concurrency ?? DEFAULT_SETTINGS.pinConcurrency);
   const listings = new Map<string, Promise<Listing>>();
   const list: ListRefs = (url, ref) => {
     const key = `${url}\n${ref}`;

@@ -73,15 +73,8 @@ export function describeFailure(failure: FetchFailure): string {
     case 'redirect-loop':
       return `more than ${MAX_REDIRECTS} redirects (the last to ${failure.location})`;
     case 'network': {
-      // node:http puts the code on the error (ECONNREFUSED); fetch on its cause.
-      const error = failure.error as {
-        code?: string;
-        message?: string;
-        cause?: { code?: string; message?: string };
-      };
-      return (
-        error.code ?? error.cause?.code ?? error.cause?.message ?? error.message ?? String(failure.error)
-      );
+      const error = failure.error as { message?: string; cause?: { message?: string } };
+      return networkCode(failure.error) ?? error.cause?.message ?? error.message ?? String(failure.error);
     }
   }
 }

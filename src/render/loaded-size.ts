@@ -67,9 +67,13 @@ export function loadedHashSize(entries: number): number {
   return hashSize(entries, 'bound');
 }
 
+function entrySize(key: string, value: unknown, model: RubyModel): number {
+  return stringSize(Buffer.byteLength(key, 'utf8'), model) + estimateLoadedSize(value, model);
+}
+
 /** One key and its value inside a Hash (the bound). */
 export function loadedEntrySize(key: string, value: unknown): number {
-  return stringSize(Buffer.byteLength(key, 'utf8'), 'bound') + estimateLoadedSize(value);
+  return entrySize(key, value, 'bound');
 }
 
 /**
@@ -88,9 +92,7 @@ export function estimateLoadedSize(value: unknown, model: RubyModel = 'bound'): 
   if (typeof value === 'object') {
     const entries = Object.entries(value).filter(([, v]) => v !== undefined);
     let size = hashSize(entries.length, model);
-    for (const [key, element] of entries) {
-      size += stringSize(Buffer.byteLength(key, 'utf8'), model) + estimateLoadedSize(element, model);
-    }
+    for (const [key, element] of entries) size += entrySize(key, element, model);
     return size;
   }
   throw new Error(`no YAML form for ${typeof value}`);

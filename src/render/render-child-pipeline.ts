@@ -8,7 +8,7 @@
 // before it resolves `extends:`, so shared text written once is paid for once (issue 16).
 import { GUARD_VARIABLE } from '../builders/context-guard.js';
 import { builderFor } from '../builders/index.js';
-import { MANIFEST_DOTENV } from '../manifest/report.js';
+import { MANIFEST_ANNOTATIONS, MANIFEST_DOTENV, MANIFEST_REPORT } from '../manifest/report.js';
 import type { BuildPlan, PlannedBuildJob, PlannedProject } from '../plan/types.js';
 import { escapeVariableValue } from './gitlab-escape.js';
 import { stringifyForGitLab } from './gitlab-yaml.js';
@@ -23,9 +23,6 @@ const RETRY = {
   when: ['runner_system_failure', 'stuck_or_timeout_failure', 'api_failure', 'scheduler_failure'],
 };
 
-/** What `kiln manifest` writes by default (src/commands/manifest.ts), kept as job artifacts. */
-const MANIFEST_REPORT = 'manifest-report.json';
-const MANIFEST_ANNOTATIONS = 'manifest-annotations.json';
 const REPORT_EXPIRY = '30 days';
 
 function image(name: string) {

@@ -3,7 +3,7 @@
 // reader where it answers and by the full parser otherwise; the selected projects are then parsed
 // in full by readProjects. With 1,000 projects this is what keeps `kiln plan` near the cost of
 // `git diff` (docs/benchmarks.md, "Selection").
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { dependsOnFindings } from '../config/build-config-rules.js';
 import { BUILD_CONFIG_FILE, PROJECT_NAME } from '../config/build-config-schema.js';
@@ -43,10 +43,15 @@ const KEYS = [Buffer.from('depends_on'), Buffer.from('watch_paths')];
 
 /**
  * Reads a config into the shared buffer: one open and one read, no stat (5,000 projects are
- * 5,000 files), and text decoded only for the configs that mention the selection keys. Throws
- * when the file cannot be opened (no config: not a project).
+ * 5,000 files), never more than the size cap. Selection decodes only the configs that mention its
+ * keys (`decode: 'if-relevant'`); what is built is decoded always. Throws when the file cannot be
+ * opened or read.
  */
-function readConfig(file: string, absolute: string): Pick<Found, 'text' | 'relevant' | 'problem'> {
+function readConfig(
+  file: string,
+  absolute: string,
+  decode: 'always' | 'if-relevant' = 'if-relevant',
+): Pick<Found, 'text' | 'relevant' | 'problem'> {
   const fd = openSync(absolute, 'r');
   try {
     let length = 0;
@@ -62,7 +67,7 @@ function readConfig(file: string, absolute: string): Pick<Found, 'text' | 'relev
     }
     const bytes = buffer.subarray(0, length);
     const relevant = KEYS.some((key) => bytes.includes(key));
-    return { text: relevant ? bytes.toString('utf8') : '', relevant };
+    return { text: relevant || decode === 'always' ? bytes.toString('utf8') : '', relevant };
   } finally {
     closeSync(fd);
   }
@@ -176,19 +181,18 @@ export function readProjects(
   for (const name of options.names) {
     const dir = `${dirRel}/${name}`;
     const file = `${dir}/${BUILD_CONFIG_FILE}`;
-    let text: string;
+    let read: ReturnType<typeof readConfig>;
     try {
-      const oversize = oversizeProblem(file, statSync(path.join(options.root, file)).size);
-      if (oversize) {
-        problems.push(oversize);
-        continue;
-      }
-      text = readFileSync(path.join(options.root, file), 'utf8');
+      read = readConfig(file, path.join(options.root, file), 'always');
     } catch (error) {
       problems.push({ file, message: `cannot read ${BUILD_CONFIG_FILE}: ${(error as Error).message}` });
       continue;
     }
-    const parsed = parse({ name, file, text }, all, options);
+    if (read.problem) {
+      problems.push(read.problem);
+      continue;
+    }
+    const parsed = parse({ name, file, text: read.text }, all, options);
     problems.push(...parsed.problems);
     if (!parsed.config) continue;
     const project = { name, dir, file, config: parsed.config };

@@ -51,11 +51,16 @@ describe('scanProjects and readProjects: the size cap', () => {
     roots.push(root);
     mkdirSync(path.join(root, 'projects', 'zero'), { recursive: true });
     symlinkSync('/dev/zero', path.join(root, 'projects', 'zero', 'build-config.yaml'));
-    expect(problemsOf(() => scanProjects({ root, projectsDir: 'projects' }))).toEqual([
+    const refused = [
       expect.stringMatching(
         /^projects\/zero\/build-config\.yaml: the file is 65,537 bytes; a build-config\.yaml may be at most/,
       ),
-    ]);
+    ];
+    expect(problemsOf(() => scanProjects({ root, projectsDir: 'projects' }))).toEqual(refused);
+    // Building it goes through the same bounded reader: refused, where readFileSync never ended.
+    expect(problemsOf(() => readProjects({ root, projectsDir: 'projects', names: ['zero'] }))).toEqual(
+      refused,
+    );
   });
 
   test('building it refuses it too; its folder still counts as a project for depends_on', () => {
