@@ -28,3 +28,9 @@ export function median(values) {
   if (values.length === 0) throw new Error('median of no values');
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 }
+
+/** The number after `name` on the command line (`--rounds 5`), or `fallback`. */
+export function numberArg(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}

@@ -14,14 +14,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startGitDaemon } from '../test/harness/git-daemon.js';
-import { median } from './benchmarks-doc.mjs';
+import { median, numberArg } from './benchmarks-doc.mjs';
 
-const arg = (name: string, fallback: number): number => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const COMMITS = arg('--commits', 10_000);
-const ROUNDS = arg('--rounds', 3);
+const COMMITS = numberArg('--commits', 10_000);
+const ROUNDS = numberArg('--rounds', 3);
 const base = mkdtempSync(path.join(tmpdir(), 'kiln-clone-bench-'));
 const git = (args: string[], cwd = base): string =>
   execFileSync('git', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] })

@@ -15,18 +15,14 @@ import { pinSources } from '../src/plan/pin-sources.js';
 import { startGitDaemon } from '../test/harness/git-daemon.js';
 import { startLatencyProxy } from '../test/harness/latency-proxy.js';
 import { project } from '../test/unit/plan/fixtures.js';
-import { median, writeBenchmarkSection } from './benchmarks-doc.mjs';
+import { median, numberArg, writeBenchmarkSection } from './benchmarks-doc.mjs';
 
 /** Defined by bench/run-ts.mjs: the bundle runs from a temp folder. */
 declare const KILN_BENCH_ROOT: string;
 
-const arg = (name: string, fallback: number): number => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const UPSTREAMS = arg('--upstreams', 128);
-const RTT = arg('--rtt', 50);
-const ROUNDS = arg('--rounds', 5);
+const UPSTREAMS = numberArg('--upstreams', 128);
+const RTT = numberArg('--rtt', 50);
+const ROUNDS = numberArg('--rounds', 5);
 const LEVELS = [4, 8, 16, 32, 64];
 const BASELINE = 8;
 

@@ -12,18 +12,14 @@ import { createMemoryLogger } from '../src/log.js';
 import { checkUpstreamLinks } from '../src/plan/upstream-links.js';
 import { startGitDaemon } from '../test/harness/git-daemon.js';
 import { project } from '../test/unit/plan/fixtures.js';
-import { median, writeBenchmarkSection } from './benchmarks-doc.mjs';
+import { median, numberArg, writeBenchmarkSection } from './benchmarks-doc.mjs';
 
 /** Defined by bench/run-ts.mjs: the bundle runs from a temp folder. */
 declare const KILN_BENCH_ROOT: string;
 
-const arg = (name: string, fallback: number): number => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const FILES = arg('--files', 20_000);
-const LINKS = arg('--links', 100);
-const ROUNDS = arg('--rounds', 5);
+const FILES = numberArg('--files', 20_000);
+const LINKS = numberArg('--links', 100);
+const ROUNDS = numberArg('--rounds', 5);
 const COMMITS = 50;
 const base = mkdtempSync(path.join(tmpdir(), 'kiln-links-bench-'));
 const git = (args: string[], cwd = base): string =>

@@ -94,6 +94,17 @@ test("the manifest command's modules do not load zod (issue 16: it cost more tha
   expect(seen.size).toBeGreaterThan(10);
 });
 
+/** The report of `spec` published at `digest`, one tag moved. */
+function sampleReport() {
+  return buildReport({
+    spec,
+    indexDigest: digest,
+    mediaType: 'x',
+    tags: [{ tag: 'web-latest', status: 'moved' }],
+    childDigests: { amd64: digest },
+  });
+}
+
 describe('the dotenv report', () => {
   test.each([
     ['web', 'KILN_IMAGE_WEB'],
@@ -104,26 +115,13 @@ describe('the dotenv report', () => {
   });
 
   test('one line: the image by digest, never by tag', () => {
-    const report = buildReport({
-      spec,
-      indexDigest: digest,
-      mediaType: 'application/vnd.oci.image.index.v1+json',
-      tags: [{ tag: 'web-latest', status: 'moved' }],
-      childDigests: { amd64: digest },
-    });
-    expect(buildDotenv(report)).toBe(`KILN_IMAGE_WEB=${spec.repository}@${digest}\n`);
+    expect(buildDotenv(sampleReport())).toBe(`KILN_IMAGE_WEB=${spec.repository}@${digest}\n`);
   });
 });
 
 describe('report', () => {
   test('manifest-report.json content', () => {
-    const report = buildReport({
-      spec,
-      indexDigest: digest,
-      mediaType: 'x',
-      tags: [{ tag: 'web-latest', status: 'moved' }],
-      childDigests: { amd64: digest },
-    });
+    const report = sampleReport();
     expect(report).toMatchObject({
       project: 'web',
       image: spec.repository,
