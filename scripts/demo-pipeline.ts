@@ -1,15 +1,17 @@
 // `npm run demo`: kiln's pipeline on examples/demo, for real and offline. Starts a registry and a
 // git daemon on 127.0.0.1, runs the monorepo's .gitlab-ci.yml with gitlab-ci-local (prepare → child
 // pipeline → buildah builds for amd64 and arm64 → manifest jobs), prints each image with its
-// platforms and digests, and removes everything it started, on failure and Ctrl-C too.
+// platforms and digests, and removes everything it started, on failure and Ctrl-C too. With
+// `--picture FILE` it also draws the run's pipeline as SVG (scripts/pipeline-picture.ts).
 // The same harness as test/e2e/pipeline.test.ts; scripts/demo.mjs bundles this file and runs it.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BuildPlan } from '../src/plan/types.js';
 import { type DemoEnvironment, startDemoEnvironment } from '../test/harness/demo-environment.js';
 import { runGitlabCiLocal } from '../test/harness/gitlab-ci-local.js';
 import { skopeoRaw } from '../test/harness/registry.js';
+import { jobsOfRun, pipelineSvg } from './pipeline-picture.js';
 
 interface IndexManifest {
   manifests: { digest: string; platform: { os: string; architecture: string; variant?: string } }[];
@@ -54,7 +56,15 @@ async function printImages(demo: DemoEnvironment): Promise<void> {
   }
 }
 
-export async function runDemo(options: { verbose: boolean }): Promise<number> {
+/** The README's pipeline picture, from this run's child pipeline and gitlab-ci-local's output. */
+async function writePicture(demo: DemoEnvironment, output: string, file: string): Promise<void> {
+  const childPipeline = await readFile(path.join(demo.monorepo.dir, 'kiln-child-pipeline.yml'), 'utf8');
+  const jobs = jobsOfRun({ childPipeline, output, parentJobs: ['kiln-prepare', 'kiln-build'] });
+  await writeFile(file, pipelineSvg(jobs));
+  say(`kiln demo: drew the pipeline (${jobs.length} jobs) to ${file}`);
+}
+
+export async function runDemo(options: { verbose: boolean; picture?: string }): Promise<number> {
   const abort = new AbortController();
   let demo: DemoEnvironment | undefined;
   const interrupted = () => {
@@ -89,6 +99,7 @@ export async function runDemo(options: { verbose: boolean }): Promise<number> {
       return 1;
     }
     await printImages(demo);
+    if (options.picture) await writePicture(demo, run.output, options.picture);
     return 0;
   } finally {
     process.off('SIGINT', interrupted);

@@ -1,11 +1,17 @@
 // `npm run demo` (after `npm run build`): bundles scripts/demo-pipeline.ts with esbuild (Node 20 has
 // no TypeScript stripping) and runs it. The bundle goes to dist/demo/, two folders below the
 // repository root like test/harness/, so the harness finds the repository (templates/, examples/,
-// dist/kiln.js) from its own location. `--verbose` streams gitlab-ci-local's whole output.
+// dist/kiln.js) from its own location. `--verbose` streams gitlab-ci-local's whole output;
+// `--picture FILE` draws the run's pipeline as SVG.
 import { fileURLToPath } from 'node:url';
 import { bundleTypeScript } from './bundle-ts.mjs';
 
 const outfile = fileURLToPath(new URL('../dist/demo/demo-pipeline.mjs', import.meta.url));
 await bundleTypeScript({ entry: fileURLToPath(new URL('./demo-pipeline.ts', import.meta.url)), outfile });
 const { runDemo } = await import(new URL('../dist/demo/demo-pipeline.mjs', import.meta.url).href);
-process.exitCode = await runDemo({ verbose: process.argv.includes('--verbose') });
+const at = process.argv.indexOf('--picture');
+const picture = at > 0 ? process.argv[at + 1] : undefined;
+process.exitCode = await runDemo({
+  verbose: process.argv.includes('--verbose'),
+  ...(picture ? { picture } : {}),
+});

@@ -6,8 +6,9 @@ import { type Command, wantsHelp } from './commands/command.js';
 import { type Context, processContext } from './context.js';
 import { formatLocation, formatProblem, KilnError } from './errors.js';
 
-declare const KILN_VERSION: string;
-export const VERSION = typeof KILN_VERSION === 'string' ? KILN_VERSION : '0.0.0-dev';
+import { VERSION } from './version.js';
+
+export { VERSION };
 
 // Loaded on demand so `kiln validate` does not initialise the AWS SDK.
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
@@ -26,6 +27,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   manifest: {
     summary: 'CI job: assemble and push the multi-arch index and tags',
     load: async () => (await import('./commands/manifest.js')).manifestCommand,
+  },
+  summary: {
+    summary: 'CI job: join the manifest reports into kiln-images.json',
+    load: async () => (await import('./commands/summary.js')).summaryCommand,
   },
   'ecr-password': {
     summary: 'print an ECR registry password (for buildah jobs; stdout only)',

@@ -13,11 +13,13 @@ export interface Context {
 
 export function processContext(): Context {
   const env = process.env;
-  const color = !('NO_COLOR' in env) && Boolean(process.stderr.isTTY);
+  // A GitLab job log renders ANSI colours and collapsible sections; NO_COLOR turns colours off.
+  const job = Boolean(env['CI_JOB_ID']);
+  const color = !('NO_COLOR' in env) && (job || Boolean(process.stderr.isTTY));
   return {
     cwd: process.cwd(),
     env,
     now: new Date(),
-    log: createLogger({ color, debug: env['KILN_DEBUG'] === '1' }),
+    log: createLogger({ color, sections: job, debug: env['KILN_DEBUG'] === '1' }),
   };
 }

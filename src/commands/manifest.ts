@@ -1,7 +1,7 @@
 // kiln manifest --project NAME [--spec FILE] [--report FILE] [--annotations FILE] [--dotenv FILE]
 // The manifest:<project> CI job: joins the per-architecture images into one index by digest and
 // pushes every tag. Thin: reads the spec, runs the steps, writes the report files.
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KilnError, usageError } from '../errors.js';
 import { parseManifestSpec } from '../manifest/manifest-spec.js';
@@ -11,9 +11,10 @@ import {
   imageUrl,
   MANIFEST_ANNOTATIONS,
   MANIFEST_DOTENV,
-  MANIFEST_REPORT,
+  manifestReportFile,
 } from '../manifest/report.js';
 import { runManifest } from '../manifest/run-manifest.js';
+import { banner } from '../version.js';
 import { type Command, parseFlags } from './command.js';
 
 const SPEC_VARIABLE = 'KILN_MANIFEST_SPEC';
@@ -28,7 +29,7 @@ architecture was built and each image really is the platform it was built for.
 Options:
   --project NAME       the project (must match the spec)
   --spec FILE          the manifest spec as JSON (default: the ${SPEC_VARIABLE} variable)
-  --report FILE        where to write the report (default: manifest-report.json)
+  --report FILE        where to write the report (default: kiln-reports/<project>.json)
   --annotations FILE   GitLab job annotations report (default: manifest-annotations.json)
   --dotenv FILE        GitLab dotenv report, KILN_IMAGE_<PROJECT>=repository@digest
                        (default: kiln-image.env)
@@ -74,6 +75,7 @@ export const manifestCommand: Command = {
       text = ctx.env[SPEC_VARIABLE] ?? '';
       if (!text) throw usageError(`no manifest spec: pass --spec FILE or set ${SPEC_VARIABLE}`);
     }
+    ctx.log.info(banner('manifest', `project ${project}; spec from ${source} (written by kiln prepare)`));
     const spec = parseManifestSpec(text, source);
     if (spec.project !== project) {
       throw new KilnError(
@@ -86,7 +88,8 @@ export const manifestCommand: Command = {
     }
 
     const report = await runManifest({ spec, ctx });
-    const reportFile = path.resolve(ctx.cwd, flags.values.report ?? MANIFEST_REPORT);
+    const reportFile = path.resolve(ctx.cwd, flags.values.report ?? manifestReportFile(project));
+    await mkdir(path.dirname(reportFile), { recursive: true });
     await writeFile(reportFile, `${JSON.stringify(report, null, 2)}\n`);
     const url = imageUrl({
       repository: spec.repository,

@@ -1,4 +1,4 @@
-// The prepare job's merge-request step: with a GitLab token, post the plan table as one note on
+// The prepare job's merge-request step: with a GitLab token, post the plan as one Markdown note on
 // the merge request (updated on every pipeline). A note is a courtesy: an API failure is a
 // warning in the job log, never a failed pipeline.
 import { parseCiEnv } from '../ci/ci-env.js';
@@ -7,12 +7,12 @@ import type { Context } from '../context.js';
 import { formatProblem, KilnError } from '../errors.js';
 import { gitlabHost, gitlabToken } from '../gitlab/host.js';
 import type { PostPlanNoteResult } from '../gitlab/mr-note.js';
+import type { BuildPlan } from '../plan/types.js';
 
 export interface PlanNoteStepInput {
   ctx: Context;
   settings: Pick<Settings, 'gitlabTokenVariable'>;
-  /** The plan as the job log shows it (formatPlan). */
-  table: string;
+  plan: BuildPlan;
 }
 
 /** Posts or updates the plan note on merge-request pipelines; returns what happened, or undefined when skipped. */
@@ -39,9 +39,10 @@ export async function postPlanNoteStep(input: PlanNoteStepInput): Promise<PostPl
       projectId: ci.projectId,
       mrIid,
       body: planNoteBody({
-        table: input.table,
+        plan: input.plan,
         ...(ci.pipelineUrl ? { pipelineUrl: ci.pipelineUrl } : {}),
-        ...(ci.commitSha ? { commitSha: ci.commitSha } : {}),
+        ...(ci.projectUrl ? { projectUrl: ci.projectUrl } : {}),
+        ...(ci.serverHost ? { serverHost: ci.serverHost } : {}),
       }),
     });
     ctx.log.info(`plan note: ${result.action} note ${result.noteId} on !${mrIid}`);

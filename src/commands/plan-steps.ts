@@ -95,20 +95,29 @@ export async function planPipeline(input: {
   const { ctx, settings, selection } = input;
   const selected = new Set(selection.projects.map((p) => p.name));
   const projects = input.projects.filter((p) => selected.has(p.name));
-  const pinned = await pinSources({
-    projects,
-    env: ctx.env,
-    log: ctx.log,
-    ...(input.ci.serverHost ? { serverHost: input.ci.serverHost } : {}),
-    ...(settings.upstreamTokenVariable ? { upstreamTokenVariable: settings.upstreamTokenVariable } : {}),
-    upstreamTokenHosts: settings.upstreamTokenHosts,
-    concurrency: settings.pinConcurrency,
-  });
-  // buildah's job checks its clone; Kaniko clones inside the executor, so prepare checks for it.
-  const kaniko = projects.filter(
-    (p) => pinned[p.name] && (p.config.builder ?? settings.builder) === 'kaniko',
+  const upstreams = projects.filter((p) => !p.config.use_local_context && p.config.upstream_repo).length;
+  const pinned = await ctx.log.section(
+    `pinning ${upstreams} upstream ref(s) to commits`,
+    async () => {
+      const result = await pinSources({
+        projects,
+        env: ctx.env,
+        log: ctx.log,
+        ...(input.ci.serverHost ? { serverHost: input.ci.serverHost } : {}),
+        ...(settings.upstreamTokenVariable ? { upstreamTokenVariable: settings.upstreamTokenVariable } : {}),
+        upstreamTokenHosts: settings.upstreamTokenHosts,
+        concurrency: settings.pinConcurrency,
+      });
+      // buildah's job checks its clone; Kaniko clones inside the executor, so prepare checks for it.
+      const kaniko = projects.filter(
+        (p) => result[p.name] && (p.config.builder ?? settings.builder) === 'kaniko',
+      );
+      if (kaniko.length > 0)
+        await checkUpstreamLinks({ projects: kaniko, pinned: result, env: ctx.env, log: ctx.log });
+      return result;
+    },
+    { collapsed: true },
   );
-  if (kaniko.length > 0) await checkUpstreamLinks({ projects: kaniko, pinned, env: ctx.env, log: ctx.log });
   const plan = assemblePlan({
     selection,
     projects: input.projects,
@@ -117,12 +126,14 @@ export async function planPipeline(input: {
     pipeline: await pipelineInfo(input),
     awsRoleArnSet: Boolean(ctx.env['AWS_ROLE_ARN']),
   });
-  return renderPlan({
-    plan,
-    limits: pipelineLimits(ctx.env),
-    childFile: input.childFile ?? CHILD_PIPELINE_FILE,
-    prepareJob: ctx.env['CI_JOB_NAME'] || DEFAULT_PREPARE_JOB,
-  });
+  return ctx.log.section('child pipeline: jobs, GitLab limits, YAML', async () =>
+    renderPlan({
+      plan,
+      limits: pipelineLimits(ctx.env),
+      childFile: input.childFile ?? CHILD_PIPELINE_FILE,
+      prepareJob: ctx.env['CI_JOB_NAME'] || DEFAULT_PREPARE_JOB,
+    }),
+  );
 }
 
 /**

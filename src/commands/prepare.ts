@@ -8,10 +8,12 @@ import { isEcrRegistry, registryHost, repositoriesToCreate } from '../plan/repos
 import type { BuildPlan } from '../plan/types.js';
 import { parseEcrHost } from '../registry/ecr/ecr-host.js';
 import { CHILD_PIPELINE_FILE } from '../render/split-pipeline.js';
+import { banner } from '../version.js';
 import { type Command, parseFlags } from './command.js';
 import { planSelection } from './plan.js';
 import { postPlanNoteStep } from './plan-note-step.js';
 import { planPipeline } from './plan-steps.js';
+import { settingsSources } from './settings-sources.js';
 import { writeOutputFile } from './write-output.js';
 
 export const PLAN_FILE = 'plan.json';
@@ -44,10 +46,12 @@ async function write(file: string, text: string, what: string): Promise<void> {
 }
 
 /** ECR refuses pushes to missing repositories: create the image and cache repositories first. */
-async function ensureEcr(plan: BuildPlan, ctx: Context, region: string): Promise<void> {
-  if (!plan.push || plan.projects.length === 0) return;
-  const repositories = repositoriesToCreate(plan).filter(isEcrRegistry);
-  if (repositories.length === 0) return;
+function ecrRepositories(plan: BuildPlan): string[] {
+  if (!plan.push || plan.projects.length === 0) return [];
+  return repositoriesToCreate(plan).filter(isEcrRegistry);
+}
+
+async function ensureEcr(repositories: string[], ctx: Context, region: string): Promise<void> {
   const ecr = parseEcrHost(registryHost(repositories[0] ?? ''));
   // Loaded only for ECR registries: the AWS SDK is most of the bundle's start-up.
   const [{ ecrEndpointFromEnv }, { ensureRepositories }] = await Promise.all([
@@ -71,15 +75,24 @@ export const prepareCommand: Command = {
   help: HELP,
   async run(argv, ctx) {
     const { values } = parseFlags(argv, FLAGS, 'prepare');
-    const selected = await planSelection(values.root === undefined ? {} : { root: values.root }, ctx);
-    for (const note of selected.selection.notes) ctx.log.info(`note: ${note}`);
+    const root = path.resolve(ctx.cwd, values.root ?? '.');
+    ctx.log.info(banner('prepare', `settings: ${settingsSources(root, ctx.env)}`));
+    const selected = await ctx.log.section('selection: which projects to build', async (log) => {
+      const result = await planSelection({ root }, ctx);
+      for (const note of result.selection.notes) log.info(`note: ${note}`);
+      log.info(`selected ${result.selection.projects.length} project(s)`);
+      return result;
+    });
     const output = path.resolve(ctx.cwd, values.output ?? CHILD_PIPELINE_FILE);
     // Relative to the job's folder, as artifact paths are: the router names the parts so.
     const childFile = path.relative(ctx.cwd, output).split(path.sep).join('/');
     const { plan, yaml, parts } = await planPipeline({ ctx, ...selected, childFile });
     const table = formatPlan(plan);
-    ctx.log.info(table);
-    await ensureEcr(plan, ctx, selected.settings.awsRegion);
+    await ctx.log.section('plan', async (log) => log.info(table));
+    const ecr = ecrRepositories(plan);
+    if (ecr.length > 0) {
+      await ctx.log.section('ECR repositories', () => ensureEcr(ecr, ctx, selected.settings.awsRegion));
+    }
     const planFile = path.resolve(ctx.cwd, values.plan ?? PLAN_FILE);
     for (const part of parts) await write(path.resolve(ctx.cwd, part.file), part.yaml, 'child pipeline part');
     await write(output, yaml, 'child pipeline');
@@ -88,7 +101,11 @@ export const prepareCommand: Command = {
     const partsNote = parts.length > 0 ? `, ${parts.length} child pipeline parts beside it` : '';
     ctx.log.info(`kiln: wrote ${shown(output)}${partsNote} and ${shown(planFile)}`);
     // Merge requests with a GitLab token: the plan as one note on the MR (a warning if the API fails).
-    await postPlanNoteStep({ ctx, settings: selected.settings, table });
+    if (selected.ci.trigger === 'mr') {
+      await ctx.log.section('merge request note', () =>
+        postPlanNoteStep({ ctx, settings: selected.settings, plan }),
+      );
+    }
     return 0;
   },
 };

@@ -2,6 +2,7 @@
 // (`file:line:col: field: message (hint: …)`), exit 0 valid / 1 invalid / 2 usage.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { codeQualityReport } from '../config/code-quality.js';
 import { loadProjects } from '../config/load-projects.js';
 import { parseRebuildList } from '../config/rebuild-list.js';
 import {
@@ -17,8 +18,10 @@ import { sharedTagProblems } from '../plan/tags.js';
 import { checkDependencies } from '../select/dependency-order.js';
 import type { Project } from '../types.js';
 import { type Command, parseFlags } from './command.js';
+import { writeOutputFile } from './write-output.js';
 
 const HELP = `Usage: kiln validate [--root DIR] [--projects-dir DIR] [--rebuild-file FILE]
+                     [--codequality FILE]
 
 Validates every <projects-dir>/*/build-config.yaml and the rebuild list, and prints every problem
 at once, one line each: file:line:col: field: what is wrong (hint: how to fix it).
@@ -28,6 +31,8 @@ Options:
   --projects-dir DIR   projects folder, relative to the root (default: projects; KILN_PROJECTS_DIR)
   --rebuild-file FILE  scheduled rebuild list, relative to the root (default: rebuild-weekly.txt;
                        KILN_REBUILD_FILE). A missing default file is fine; a missing named one is not.
+  --codequality FILE   also write the problems as a GitLab Code Quality report (JSON; [] when
+                       valid), for artifacts:reports:codequality in merge requests
   -h, --help           show this help
 
 Exit codes: 0 valid, 1 invalid, 2 usage error.`;
@@ -36,6 +41,7 @@ const FLAGS = {
   root: { type: 'string' },
   'projects-dir': { type: 'string' },
   'rebuild-file': { type: 'string' },
+  codequality: { type: 'string' },
 } as const;
 
 export const validateCommand: Command = {
@@ -79,6 +85,16 @@ export const validateCommand: Command = {
     ];
 
     report(all, root, ctx);
+    if (values.codequality !== undefined) {
+      await writeOutputFile(
+        path.resolve(ctx.cwd, values.codequality),
+        `${JSON.stringify(codeQualityReport(all), null, 2)}\n`,
+        {
+          message: `cannot write the Code Quality report to ${values.codequality}`,
+          hint: 'check the --codequality path',
+        },
+      );
+    }
     if (all.length > 0) {
       const files = new Set(all.map((p) => p.file)).size;
       ctx.log.error(`${plural(all.length, 'problem')} in ${plural(files, 'file')}`);

@@ -1,6 +1,8 @@
 // One merge-request note with the plan table, updated on every pipeline instead of piling up
 // (https://docs.gitlab.com/api/notes/#merge-requests). kiln finds its note by a hidden marker,
 // so a renamed bot user or an edited heading does not create a second one.
+import type { BuildPlan, PlannedProject } from '../plan/types.js';
+import { describeReason } from '../select/format-selection.js';
 import { gitlabCall } from './call.js';
 import type { GitlabClient } from './client.js';
 
@@ -9,28 +11,111 @@ export const PLAN_NOTE_MARKER = '<!-- kiln-plan -->';
 const ACCESS = 'needs the api scope and at least the Reporter role on the project';
 
 export interface PlanNoteInput {
-  /** The plan table as `kiln plan` prints it. */
-  table: string;
+  plan: BuildPlan;
   pipelineUrl?: string;
-  commitSha?: string;
+  /** CI_PROJECT_URL: links the commit of projects built from this repository. */
+  projectUrl?: string;
+  /** CI_SERVER_HOST: upstreams on this GitLab get commit links too. */
+  serverHost?: string;
 }
 
-/** Pure: the Markdown of the note, marker first. The table is fenced so its columns stay aligned. */
+/** A table cell: one line, with what Markdown would read as syntax escaped. */
+function cell(text: string): string {
+  return text.replace(/\s+/g, ' ').replace(/([\\`*_[\]<>|#~])/g, '\\$1');
+}
+
+/** A code span for a cell (tags, platforms); OCI tags and platforms hold no backtick. */
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
+}
+
+/** The web page of `sha` in `url`, on GitHub, GitLab.com or this pipeline's GitLab; else none. */
+export function commitUrl(url: string, sha: string, serverHost?: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'https:' || parsed.username || parsed.password) return undefined;
+  const base = `${parsed.origin}${parsed.pathname.replace(/\.git$/, '').replace(/\/+$/, '')}`;
+  if (parsed.hostname === 'github.com') return `${base}/commit/${sha}`;
+  if (parsed.hostname === 'gitlab.com' || parsed.hostname === serverHost) return `${base}/-/commit/${sha}`;
+  return undefined;
+}
+
+function link(text: string, url: string | undefined): string {
+  return url ? `[${cell(text)}](${url.replace(/[()\s]/g, encodeURIComponent)})` : cell(text);
+}
+
+function sourceCell(project: PlannedProject, input: PlanNoteInput): string {
+  const sha = project.upstream?.sha ?? input.plan.commitSha;
+  if (!project.upstream) {
+    const url = input.projectUrl ? `${input.projectUrl}/-/commit/${sha}` : undefined;
+    return `this repository @ ${link(sha.slice(0, 12), url)}`;
+  }
+  const { url, ref } = project.upstream;
+  // The URL as code: GFM would autolink it, and a clone URL is not a page.
+  return `${code(url)} ${code(ref)} @ ${link(sha.slice(0, 12), commitUrl(url, sha, input.serverHost))}`;
+}
+
+/** The `depends_on` edges among the planned projects, dependency first, as a Mermaid graph. */
+export function dependencyGraph(plan: BuildPlan): string | undefined {
+  const byManifest = new Map(plan.projects.map((p) => [p.manifest.name, p.name]));
+  const edges = plan.projects.flatMap((p) =>
+    p.manifest.dependencyNeeds.flatMap((need) => {
+      const from = byManifest.get(need);
+      return from ? [[from, p.name] as const] : [];
+    }),
+  );
+  if (edges.length === 0) return undefined;
+  const names = [...new Set(edges.flat())];
+  const id = (name: string) => `p${names.indexOf(name)}`;
+  return [
+    'graph LR',
+    ...names.map((name) => `  ${id(name)}["${name.replace(/"/g, '#quot;')}"]`),
+    ...edges.map(([from, to]) => `  ${id(from)} --> ${id(to)}`),
+  ].join('\n');
+}
+
+/**
+ * Pure: the Markdown of the note, marker first: a table of what is built and why, then a Mermaid
+ * graph of the `depends_on` edges among them (GitLab renders both).
+ */
 export function planNoteBody(input: PlanNoteInput): string {
-  const fence = input.table.includes('```') ? '~~~~' : '```';
+  const { plan } = input;
+  const lines = [PLAN_NOTE_MARKER, '#### kiln plan', ''];
+  if (plan.projects.length === 0) lines.push('Nothing to build.');
+  else {
+    lines.push(
+      `${plan.projects.length} project(s) to build${plan.push ? '' : ' (plan only: a merge request pushes nothing)'}:`,
+      '',
+      '| Project | Why | Source | Platforms | Tags |',
+      '| --- | --- | --- | --- | --- |',
+      ...plan.projects.map((p) =>
+        [
+          '',
+          cell(p.name),
+          p.reasons.map((r) => cell(describeReason(r))).join('<br>'),
+          sourceCell(p, input),
+          p.platforms.map(code).join(' '),
+          [p.tags.default, ...p.tags.additional].map(code).join(' '),
+          '',
+        ]
+          .join(' | ')
+          .trim(),
+      ),
+    );
+  }
+  const graph = dependencyGraph(plan);
+  if (graph) lines.push('', 'Build order (`depends_on`):', '', '```mermaid', graph, '```');
+  if (plan.deleted.length > 0) lines.push('', `Deleted, not built: ${plan.deleted.map(cell).join(', ')}.`);
   const source = [
-    input.commitSha ? `commit ${input.commitSha.slice(0, 12)}` : '',
+    `commit ${plan.commitSha.slice(0, 12)}`,
     input.pipelineUrl ? `[pipeline](${input.pipelineUrl})` : '',
   ].filter(Boolean);
-  return [
-    PLAN_NOTE_MARKER,
-    '#### kiln plan',
-    '',
-    `${fence}text`,
-    input.table.trimEnd(),
-    fence,
-    ...(source.length > 0 ? ['', `Updated for ${source.join(', ')}.`] : []),
-  ].join('\n');
+  lines.push('', `Updated for ${source.join(', ')}.`);
+  return lines.join('\n');
 }
 
 interface Note {

@@ -74,6 +74,19 @@ async function publishTag(input: PublishInput, tag: string): Promise<TagResult> 
   );
 }
 
+/** One tag in its own log section; buffered, since the additional tags are pushed side by side. */
+function publishInSection(input: PublishInput, tag: string): Promise<TagResult> {
+  return input.log.section(
+    `tag ${tag}`,
+    async (log) => {
+      const result = await publishTag({ ...input, log }, tag);
+      log.info(`  ${input.client.host}/${input.repository}:${tag}  ${result.status}`);
+      return result;
+    },
+    { buffered: true },
+  );
+}
+
 export async function publishIndex(input: PublishInput): Promise<TagResult[]> {
   // The default tag (unique to this pipeline) first, then the additional tags in parallel: if the
   // job dies in between, no floating tag (`latest`) points at an index that its pipeline's own tag
@@ -82,8 +95,8 @@ export async function publishIndex(input: PublishInput): Promise<TagResult[]> {
   // non-atomically, so a read-back racing a sibling PUT now and then gets a 500; it is retried.)
   const [first, ...rest] = [...new Set(input.tags)];
   if (first === undefined) return [];
-  const results = [await publishTag(input, first)];
+  const results = [await publishInSection(input, first)];
   const limit = pLimit(4);
-  results.push(...(await Promise.all(rest.map((tag) => limit(() => publishTag(input, tag))))));
+  results.push(...(await Promise.all(rest.map((tag) => limit(() => publishInSection(input, tag))))));
   return results;
 }

@@ -15,6 +15,8 @@ export interface ManifestReport {
   tags: TagResult[];
   children: { platform: string; arch: string; tag: string; digest: string }[];
   upstream?: { repo: string; ref: string; sha: string };
+  /** Plain HTTP to the registry: how the summary job reaches it again. */
+  insecureRegistry: boolean;
 }
 
 export function buildReport(input: {
@@ -38,6 +40,7 @@ export function buildReport(input: {
       tag: c.tag,
       digest: input.childDigests[c.arch] ?? '',
     })),
+    insecureRegistry: spec.insecureRegistry,
   };
   if (spec.upstream) report.upstream = spec.upstream;
   return report;
@@ -78,8 +81,17 @@ export function buildAnnotations(report: ManifestReport, url: string): Record<st
   return { kiln: links };
 }
 
-/** The files `kiln manifest` writes by default, and the manifest job keeps as artifacts. */
-export const MANIFEST_REPORT = 'manifest-report.json';
+/**
+ * The folder of the manifest reports, one `<project>.json` each: every manifest job's artifacts
+ * land in the summary job's folder side by side, so each report has its own name.
+ */
+export const MANIFEST_REPORTS_DIR = 'kiln-reports';
+
+export function manifestReportFile(project: string): string {
+  return `${MANIFEST_REPORTS_DIR}/${project}.json`;
+}
+
+/** The GitLab reports `kiln manifest` writes by default (one per job, so one name serves all). */
 export const MANIFEST_ANNOTATIONS = 'manifest-annotations.json';
 /** The manifest job's dotenv report. */
 export const MANIFEST_DOTENV = 'kiln-image.env';

@@ -36,16 +36,27 @@ export async function runManifest({ spec, ctx, client: given }: RunManifestOptio
     });
   }
 
-  const children = await fetchChildren({ client, repository: repository.name, spec, digests });
-  verifyChildren(children);
-  const index = assembleIndex({
-    children,
-    created: spec.created,
-    ...(spec.upstream ? { upstream: { repo: spec.upstream.repo, sha: spec.upstream.sha } } : {}),
+  const ready = client;
+  const children = await log.section(
+    `children: ${spec.children.length} per-architecture image(s) by digest`,
+    async (inner) => {
+      const found = await fetchChildren({ client: ready, repository: repository.name, spec, digests });
+      verifyChildren(found);
+      for (const child of found) inner.info(`  ${child.arch}: ${spec.repository}@${child.digest}`);
+      return found;
+    },
+  );
+  const { index, bytes, digest } = await log.section('index', async (inner) => {
+    const assembled = assembleIndex({
+      children,
+      created: spec.created,
+      ...(spec.upstream ? { upstream: { repo: spec.upstream.repo, sha: spec.upstream.sha } } : {}),
+    });
+    const text = Buffer.from(assembled.text);
+    const sha = sha256Digest(text);
+    inner.info(`${spec.project}: index ${sha} (${children.map((c) => c.arch).join(', ')})`);
+    return { index: assembled, bytes: text, digest: sha };
   });
-  const bytes = Buffer.from(index.text);
-  const digest = sha256Digest(bytes);
-  log.info(`${spec.project}: index ${digest} (${children.map((c) => c.arch).join(', ')})`);
 
   const tags = await publishIndex({
     client,
@@ -55,6 +66,5 @@ export async function runManifest({ spec, ctx, client: given }: RunManifestOptio
     created: spec.created,
     log,
   });
-  for (const t of tags) log.info(`  ${spec.repository}:${t.tag}  ${t.status}`);
   return buildReport({ spec, indexDigest: digest, mediaType: index.mediaType, tags, childDigests: digests });
 }

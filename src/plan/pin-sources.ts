@@ -146,7 +146,18 @@ async function listRefs(url: string, ref: string, options: PinSourcesOptions): P
   }
 }
 
-async function pinOne(project: Project, list: ListRefs, log: Logger): Promise<PinnedSource | Problem> {
+/** Counts pinned upstreams, so a long pin shows `n of N` instead of silence. */
+function progress(total: number): () => string {
+  let done = 0;
+  return () => `${++done} of ${total}`;
+}
+
+async function pinOne(
+  project: Project,
+  list: ListRefs,
+  log: Logger,
+  count: () => string,
+): Promise<PinnedSource | Problem> {
   const url = project.config.upstream_repo ?? '';
   const ref = project.config.upstream_ref ?? '';
   const urlIssues = upstreamUrlProblems(url);
@@ -159,7 +170,7 @@ async function pinOne(project: Project, list: ListRefs, log: Logger): Promise<Pi
   // job checks it), but the listing above did prove the repository is reachable, with which
   // credentials, here in the prepare job rather than in a build job later.
   if (isFullCommitSha(ref)) {
-    log.info(`kiln: ${project.name}: ${url} pinned by upstream_ref to ${ref}`);
+    log.info(`kiln: [${count()}] ${project.name}: ${url} pinned by upstream_ref to ${ref}`);
     return { project: project.name, url, ref, sha: ref, ...(listing.auth ? { auth: listing.auth } : {}) };
   }
   const picked = pickRef(ref, parseLsRemote(listing.output));
@@ -167,7 +178,7 @@ async function pinOne(project: Project, list: ListRefs, log: Logger): Promise<Pi
     const message = `${picked.message} in ${url} (project ${project.name})`;
     return located(project.file, 'upstream_ref', message, picked.hint);
   }
-  log.info(`kiln: ${project.name}: ${url} ${ref} → ${picked.sha}`);
+  log.info(`kiln: [${count()}] ${project.name}: ${url} ${ref} → ${picked.sha}`);
   return {
     project: project.name,
     url,
@@ -220,7 +231,8 @@ export async function pinSources(options: PinSourcesOptions): Promise<Record<str
     return listing;
   };
   const upstream = options.projects.filter((p) => !p.config.use_local_context && p.config.upstream_repo);
-  const results = await Promise.all(upstream.map((p) => pinOne(p, list, options.log)));
+  const count = progress(upstream.length);
+  const results = await Promise.all(upstream.map((p) => pinOne(p, list, options.log, count)));
   const problems = results.filter((r): r is Problem => !('sha' in r));
   if (problems.length > 0) {
     throw new KilnError('REF_NOT_FOUND', 'cannot pin upstream sources', {

@@ -8,7 +8,8 @@
 // before it resolves `extends:`, so shared text written once is paid for once (issue 16).
 import { GUARD_VARIABLE } from '../builders/context-guard.js';
 import { builderFor } from '../builders/index.js';
-import { MANIFEST_ANNOTATIONS, MANIFEST_DOTENV, MANIFEST_REPORT } from '../manifest/report.js';
+import { MANIFEST_ANNOTATIONS, MANIFEST_DOTENV, MANIFEST_REPORTS_DIR } from '../manifest/report.js';
+import { IMAGES_FILE, SUMMARY_ANNOTATIONS } from '../manifest/summary.js';
 import type { BuildPlan, PlannedBuildJob, PlannedProject } from '../plan/types.js';
 import { escapeVariableValue } from './gitlab-escape.js';
 import { stringifyForGitLab } from './gitlab-yaml.js';
@@ -111,8 +112,9 @@ function manifestBase(plan: BuildPlan): Job {
         // The report for people and later jobs; the annotations link the image from the job page
         // (https://docs.gitlab.com/ci/yaml/artifacts_reports/#artifactsreportsannotations).
         artifacts: {
-          // The dotenv file too: a report alone is not in the job's downloadable archive.
-          paths: [MANIFEST_REPORT, MANIFEST_DOTENV],
+          // The report folder (each job writes its own <project>.json, so the summary job gets
+          // them side by side), and the dotenv file: a report alone is not in the job's archive.
+          paths: [`${MANIFEST_REPORTS_DIR}/`, MANIFEST_DOTENV],
           reports: { annotations: MANIFEST_ANNOTATIONS, dotenv: MANIFEST_DOTENV },
           expire_in: REPORT_EXPIRY,
         },
@@ -141,6 +143,35 @@ function manifestJob(project: PlannedProject): Job {
     // once could interleave tag updates. GitLab runs one job of a resource group at a time.
     resource_group: `kiln-manifest-${project.name}`,
   };
+}
+
+export const SUMMARY_JOB = 'kiln:summary';
+
+/**
+ * The last job: no `needs:`, so it waits for every job of the build stage and gets their
+ * artifacts (each manifest job's kiln-reports/<project>.json) and dotenv variables. It writes
+ * kiln-images.json for later jobs and links every image from its job page.
+ */
+function summaryJob(plan: BuildPlan): Job {
+  return withAwsOidc(
+    plan,
+    withTags(
+      {
+        stage: 'summary',
+        image: image(plan.images.kiln),
+        variables: { GIT_STRATEGY: 'none' },
+        script: ['kiln summary'],
+        artifacts: {
+          paths: [IMAGES_FILE],
+          reports: { annotations: SUMMARY_ANNOTATIONS },
+          expire_in: REPORT_EXPIRY,
+        },
+        retry: RETRY,
+        interruptible: true,
+      },
+      plan.utilityRunnerTags,
+    ),
+  );
 }
 
 /** The summary lines a plan-only or empty pipeline prints. */
@@ -203,6 +234,8 @@ export function childPipeline(plan: BuildPlan): Pipeline {
     for (const job of project.builds) pipeline[job.name] = buildJob(job);
     pipeline[project.manifest.name] = manifestJob(project);
   }
+  pipeline['stages'] = ['build', 'summary'];
+  pipeline[SUMMARY_JOB] = summaryJob(plan);
   return hoistGuard(pipeline);
 }
 

@@ -7,12 +7,13 @@
 // skopeo checks what landed. gitlab-ci-local ignores `strategy: depend`, so every child job's
 // result is read from its output (harness/gitlab-ci-local.ts), never from the exit code alone.
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type DemoEnvironment, startDemoEnvironment } from '../harness/demo-environment.js';
 import { type PipelineRun, runGitlabCiLocal } from '../harness/gitlab-ci-local.js';
 import { readImageFile } from '../harness/image-files.js';
+import { readGitlabCiLocalSections } from '../harness/log-sections.js';
 import { skopeoInspect, skopeoRaw } from '../harness/registry.js';
 
 const ZERO_SHA = '0'.repeat(40);
@@ -27,10 +28,41 @@ const PLATFORMS: Record<string, string[]> = {
 let demo: DemoEnvironment;
 let repository: string;
 
+/**
+ * Secrets every job's environment holds, as a real pipeline's would. None may reach a log, a
+ * report or an artifact. The registry takes no credentials, so kiln reads them and they go nowhere.
+ */
+const SECRETS = {
+  KILN_REGISTRY_USER: 'e2e-registry-user',
+  KILN_REGISTRY_PASSWORD: 'e2e-registry-password-5b1c9d',
+  KILN_GITLAB_TOKEN: 'glpat-e2e-gitlab-token-77f3a1',
+  AWS_SECRET_ACCESS_KEY: 'e2e-aws-secret-key-0c4f9e2a',
+};
+
 beforeAll(async () => {
   demo = await startDemoEnvironment();
+  Object.assign(demo.env, SECRETS);
   repository = demo.repository;
 }, 300_000);
+
+/** Every file under `dir`, recursively (the job logs and artifacts gitlab-ci-local keeps). */
+async function filesUnder(dir: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...(await filesUnder(full)));
+    else if (entry.isFile()) files.push(full);
+  }
+  return files;
+}
+
+/** The job logs gitlab-ci-local wrote for this run, by file name. */
+async function jobLogs(): Promise<Map<string, string>> {
+  const dir = path.join(demo.monorepo.dir, '.gitlab-ci-local', 'output');
+  const logs = new Map<string, string>();
+  for (const file of await readdir(dir)) logs.set(file, await readFile(path.join(dir, file), 'utf8'));
+  return logs;
+}
 
 afterAll(async () => {
   await demo?.stop();
@@ -124,6 +156,7 @@ describe('kiln under gitlab-ci-local, end to end', () => {
     expect(stable['Digest']).toBe((await skopeoInspect(`${repository}:${upstreamTag}`))['Digest']);
 
     await expectMultiArchImage('hello-local', defaultTag('hello-local', firstHead), firstHead);
+    expect(run.jobs.get('kiln:summary')).toBe(true);
     const derivedTag = defaultTag('hello-derived', firstHead);
     await expectMultiArchImage('hello-derived', derivedTag, firstHead);
     // {{image:hello-upstream}} was the image this pipeline built: its greeting is in the base layer.
@@ -131,6 +164,83 @@ describe('kiln under gitlab-ci-local, end to end', () => {
       'hello from the upstream project\n',
     );
   }, 600_000);
+
+  test('every job log has well-formed, balanced sections: prepare and manifest steps each in their own', async () => {
+    // gitlab-ci-local reads the markers as GitLab does and logs them as `<name>_started` …
+    // `<name> took <n>ms`; a marker it cannot read stays as text. kiln's names are `kiln_<n>_<title>`.
+    const logs = await jobLogs();
+    expect(logs.size).toBeGreaterThanOrEqual(Object.keys(PLATFORMS).length * 2);
+    const names = new Map<string, string[]>();
+    for (const [file, log] of logs) {
+      const { names: found, problems } = readGitlabCiLocalSections(log);
+      expect(problems, file).toEqual([]);
+      names.set(
+        file,
+        found.map((name) => name.replace(/^kiln_\d+_/, '')),
+      );
+    }
+    const [prepare] = [...logs].find(([, log]) => /kiln \S+ prepare; /.test(log)) ?? [];
+    expect(logs.get(prepare ?? '')).toMatch(/kiln \S+ prepare; settings: defaults < KILN_\w+/);
+    expect(names.get(prepare ?? '')).toEqual([
+      'selection_which_projects_to_build',
+      'pinning_1_upstream_ref_s_to_commits',
+      'child_pipeline_jobs_gitlab_limits_yaml',
+      'plan',
+    ]);
+    const manifests = [...logs].filter(([, log]) => /kiln \S+ manifest; project /.test(log));
+    expect(manifests).toHaveLength(Object.keys(PLATFORMS).length);
+    for (const [file, log] of manifests) {
+      const project = /manifest; project (\S+);/.exec(log)?.[1] ?? '';
+      const steps = names.get(file) ?? [];
+      expect(steps.slice(0, 2)).toEqual([
+        `children_${PLATFORMS[project]?.length}_per-architecture_image_s_by_digest`,
+        'index',
+      ]);
+      expect(steps.filter((s) => s.startsWith('tag_')).length).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  test('the summary job joins every published image into kiln-images.json, as the registry holds it', async () => {
+    const document = JSON.parse(await readFile(path.join(demo.monorepo.dir, 'kiln-images.json'), 'utf8')) as {
+      images: { project: string; reference: string; indexDigest: string; tags: string[] }[];
+    };
+    expect(document.images.map((i) => i.project)).toEqual(Object.keys(PLATFORMS).sort());
+    for (const image of document.images) {
+      expect(image.reference).toBe(`${repository}@${image.indexDigest}`);
+      for (const tag of image.tags) {
+        expect((await skopeoInspect(`${repository}:${tag}`))['Digest'], tag).toBe(image.indexDigest);
+      }
+    }
+    // It read the manifest jobs' dotenv reports, as GitLab hands them to a later job, and every one
+    // names the digest of its report (the job fails otherwise). Not always all three: gitlab-ci-local's
+    // shell executor runs every job in one checkout, where a sibling manifest job can overwrite
+    // kiln-image.env before it is collected; on GitLab each job has its own folder.
+    const summaryLog = [...(await jobLogs()).values()].find((log) => / summary; /.test(log));
+    expect(summaryLog).toMatch(
+      /dotenv: KILN_IMAGE_HELLO_\w+(, KILN_IMAGE_HELLO_\w+)* name the digests of their reports/,
+    );
+  });
+
+  test('no secret of the environment reaches a log, a report, an artifact or a generated file', async () => {
+    const files = [
+      ...(await filesUnder(path.join(demo.monorepo.dir, '.gitlab-ci-local'))),
+      // What kiln's jobs wrote into the checkout: the child pipeline, plan, reports and documents.
+      ...(await filesUnder(demo.monorepo.dir)).filter((f) =>
+        /^(kiln|plan|manifest)/.test(path.relative(demo.monorepo.dir, f)),
+      ),
+    ];
+    expect(files.length).toBeGreaterThan(10);
+    // The secrets were in play: the manifest jobs took the registry credentials from them.
+    const logs = [...(await jobLogs()).values()];
+    expect(
+      logs.filter((log) => log.includes('credentials from KILN_REGISTRY_USER/KILN_REGISTRY_PASSWORD')),
+    ).toHaveLength(Object.keys(PLATFORMS).length);
+    for (const file of files) {
+      const text = await readFile(file, 'latin1');
+      for (const [name, secret] of Object.entries(SECRETS))
+        expect(text.includes(secret), `${name} in ${file}`).toBe(false);
+    }
+  });
 
   test('a second commit touching one project rebuilds only that project', async () => {
     const head = await demo.monorepo.commit(

@@ -4,7 +4,16 @@
 // resolves to the repository's own templates/ folder, as GitLab does for a same-project include).
 // `kiln` is a stub on PATH that records its environment and writes a one-job child pipeline.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -19,6 +28,7 @@ const SAME_COMMIT = '$CI_SERVER_FQDN/$CI_PROJECT_PATH/build@$CI_COMMIT_SHA';
 
 const STUB = `#!/bin/sh
 # Records what the prepare job hands to kiln, then writes what kiln prepare would.
+if [ "$1" = validate ]; then echo "$@" > "$STUB_RECORD.validate"; echo '[{"stub": true}]' > "$3"; exit 0; fi
 env | grep -E '^(KILN_|AWS_ROLE_ARN|AWS_WEB_IDENTITY_TOKEN_FILE)' | sort > "$STUB_RECORD"
 echo "$@" > "$STUB_RECORD.argv"
 printf 'kiln-child:\\n  script:\\n    - echo child pipeline ran\\n' > kiln-child-pipeline.yml
@@ -119,6 +129,9 @@ describe('the component under gitlab-ci-local', () => {
       KILN_TAG_TEMPLATE: '{project}-{date}-{pipeline}',
     });
     expect(readFileSync(path.join(work, 'push/kiln-env.txt.argv'), 'utf8').trim()).toBe('prepare');
+    // Outside merge requests nothing is validated twice: an empty report is the MR's clean base.
+    expect(existsSync(path.join(work, 'push/kiln-env.txt.validate'))).toBe(false);
+    expect(JSON.parse(readFileSync(path.join(work, 'push/kiln-codequality.json'), 'utf8'))).toEqual([]);
   });
 
   test('what the prepare job hands over resolves to the intended kiln settings', () => {
@@ -170,6 +183,12 @@ describe('the component under gitlab-ci-local', () => {
     expect(run.output).toContain('PASS  images-prepare');
     expect(run.output).not.toContain('child pipeline ran');
     expect(run.record['KILN_MERGE_REQUESTS']).toBe('plan');
+    // Every config is validated first, into the Code Quality report GitLab shows in the MR diff.
+    const repo = path.join(work, 'mr');
+    expect(readFileSync(path.join(repo, 'kiln-env.txt.validate'), 'utf8').trim()).toBe(
+      'validate --codequality kiln-codequality.json',
+    );
+    expect(readFileSync(path.join(repo, 'kiln-codequality.json'), 'utf8')).toContain('"stub"');
   });
 
   test('merge_requests: build also runs the child pipeline on merge requests', () => {

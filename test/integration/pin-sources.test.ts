@@ -82,6 +82,22 @@ describe('pinSources', () => {
     expect(pinned['p']?.auth).toBeUndefined();
   });
 
+  test('a long pin shows its progress, n of N', async () => {
+    const log = createMemoryLogger();
+    await pinSources({
+      projects: ['a', 'b', 'c'].map((name) =>
+        project(name, { upstream_repo: `${daemon.url}/up.git`, upstream_ref: 'main' }),
+      ),
+      env: {},
+      log,
+    });
+    const lines = log.stderr
+      .join('')
+      .split('\n')
+      .filter((line) => line.includes(' of 3]'));
+    expect(lines.map((line) => /\[(\d) of 3\]/.exec(line)?.[1]).sort()).toEqual(['1', '2', '3']);
+  });
+
   test('a full SHA is accepted as is; local-context projects are skipped', async () => {
     const log = createMemoryLogger();
     const pinned = await pinSources({

@@ -130,6 +130,9 @@ describe('the prepare job', () => {
     expect(prepare['script']).toContain('kiln prepare');
     const paths = (prepare['artifacts'] as { paths: string[] }).paths;
     expect(paths).toEqual(['kiln-child-pipeline.yml', 'kiln-child-pipeline.part-*.yml', 'plan.json']);
+    expect((prepare['artifacts'] as { reports: unknown }).reports).toEqual({
+      codequality: 'kiln-codequality.json',
+    });
     // The glob catches exactly the files kiln writes for a split plan.
     const glob = new RegExp(`^${paths[1]?.replaceAll('.', '\\.').replace('*', '[^/]*')}$`);
     expect(

@@ -114,6 +114,8 @@ describe('kiln prepare', () => {
       'build:app:amd64',
       'build:app:arm64',
       'manifest:app',
+      // Last, in its own stage: every image of the pipeline in kiln-images.json (issue 14).
+      'kiln:summary',
     ]);
     const script = ((child['build:app:arm64']?.['script'] ?? []) as string[]).join('\n');
     expect(script).toContain(appSha);

@@ -9,6 +9,7 @@ import { createGitlabClient } from '../../../src/gitlab/client.js';
 import { PLAN_NOTE_MARKER, planNoteBody, postPlanNote } from '../../../src/gitlab/mr-note.js';
 import { ensureSchedule, type ScheduleSpec } from '../../../src/gitlab/schedules.js';
 import { createMemoryLogger } from '../../../src/log.js';
+import { planOf, project } from '../../unit/plan/fixtures.js';
 import { type GitlabStub, startSchedulesNotesStub } from './schedules-notes-stub.js';
 
 const TOKEN = 'glpat-schedule-stub-0123456789';
@@ -205,8 +206,11 @@ describe('kiln schedule ensure', () => {
 });
 
 describe('postPlanNote', () => {
-  const body = (table: string) =>
-    planNoteBody({ table, pipelineUrl: 'https://gitlab.example.com/acme/images/-/pipelines/9' });
+  const body = (names: string) =>
+    planNoteBody({
+      plan: planOf(names.split(' ').map((name) => project(name))),
+      pipelineUrl: 'https://gitlab.example.com/acme/images/-/pipelines/9',
+    });
 
   test('posts one note, then updates that same note, and leaves it when nothing changed', async () => {
     const { stub, api } = await start(
@@ -216,24 +220,24 @@ describe('postPlanNote', () => {
         { id: 2, body: `added 1 commit ${PLAN_NOTE_MARKER}`, system: true },
       ],
     );
-    const first = await postPlanNote({ api, projectId: 42, mrIid: 7, body: body('nginx  changed') });
+    const first = await postPlanNote({ api, projectId: 42, mrIid: 7, body: body('nginx') });
     expect(first).toEqual({ action: 'created', noteId: 1000 });
     const second = await postPlanNote({
       api,
       projectId: 42,
       mrIid: 7,
-      body: body('nginx  changed\nredis  changed'),
+      body: body('nginx redis'),
     });
     expect(second).toEqual({ action: 'updated', noteId: 1000 });
     const third = await postPlanNote({
       api,
       projectId: 42,
       mrIid: 7,
-      body: body('nginx  changed\nredis  changed'),
+      body: body('nginx redis'),
     });
     expect(third).toEqual({ action: 'unchanged', noteId: 1000 });
     expect(stub.notes.filter((n) => n.body.includes(PLAN_NOTE_MARKER) && !n.system)).toHaveLength(1);
-    expect(stub.notes.find((n) => n.id === 1000)?.body).toContain('redis  changed');
+    expect(stub.notes.find((n) => n.id === 1000)?.body).toContain('| redis | changed: projects/redis/x |');
     expect(stub.notes.find((n) => n.id === 1)?.body).toBe('Looks good to me');
   });
 
@@ -248,7 +252,7 @@ describe('postPlanNote', () => {
       system: false,
     }));
     const { stub, api } = await start([], seed);
-    const result = await postPlanNote({ api, projectId: 42, mrIid: 7, body: body('new plan') });
+    const result = await postPlanNote({ api, projectId: 42, mrIid: 7, body: body('fresh') });
     expect(result).toEqual(
       position < 0 ? { action: 'created', noteId: 1000 } : { action: 'updated', noteId: position + 1 },
     );
@@ -282,11 +286,13 @@ describe('postPlanNoteStep (the prepare job on merge requests)', () => {
     const { stub } = await start();
     const log = createMemoryLogger();
     const ctx = { cwd: '/', env: mrEnv(stub.url), now: new Date(), log };
-    expect(await postPlanNoteStep({ ctx, settings, table: 'nginx  changed' })).toEqual({
+    expect(await postPlanNoteStep({ ctx, settings, plan: planOf([project('nginx')]) })).toEqual({
       action: 'created',
       noteId: 1000,
     });
-    expect(await postPlanNoteStep({ ctx, settings, table: 'nginx  changed\nredis  changed' })).toEqual({
+    expect(
+      await postPlanNoteStep({ ctx, settings, plan: planOf([project('nginx'), project('redis')]) }),
+    ).toEqual({
       action: 'updated',
       noteId: 1000,
     });
@@ -303,7 +309,7 @@ describe('postPlanNoteStep (the prepare job on merge requests)', () => {
   ])('does nothing on %s', async (_, extra) => {
     const { stub } = await start();
     const ctx = { cwd: '/', env: mrEnv(stub.url, extra), now: new Date(), log: createMemoryLogger() };
-    expect(await postPlanNoteStep({ ctx, settings, table: 'x' })).toBeUndefined();
+    expect(await postPlanNoteStep({ ctx, settings, plan: planOf([project('x')]) })).toBeUndefined();
     expect(stub.requests).toEqual([]);
   });
 
@@ -312,7 +318,11 @@ describe('postPlanNoteStep (the prepare job on merge requests)', () => {
     const log = createMemoryLogger();
     const env = mrEnv(stub.url, { KILN_GITLAB_TOKEN: 'glpat-revoked-token-999999' });
     expect(
-      await postPlanNoteStep({ ctx: { cwd: '/', env, now: new Date(), log }, settings, table: 'x' }),
+      await postPlanNoteStep({
+        ctx: { cwd: '/', env, now: new Date(), log },
+        settings,
+        plan: planOf([project('x')]),
+      }),
     ).toBeUndefined();
     const output = log.stderr.join('');
     expect(output).toMatch(

@@ -92,7 +92,9 @@ describe('kiln manifest', () => {
     const armChild = await skopeoInspect(`${fx.spec.repository}@${fx.digests['arm64']}`);
     expect(arm['Layers']).toEqual(armChild['Layers']);
 
-    const report = JSON.parse(await readFile(path.join(dir, 'manifest-report.json'), 'utf8'));
+    const report = JSON.parse(
+      await readFile(path.join(dir, 'kiln-reports', `${fx.spec.project}.json`), 'utf8'),
+    );
     expect(report.indexDigest).toMatch(/^sha256:/);
     for (const tag of fx.spec.tags)
       expect(await digestOf(`${fx.spec.repository}:${tag}`)).toBe(report.indexDigest);

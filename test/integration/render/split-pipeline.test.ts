@@ -136,7 +136,7 @@ describe('packing', () => {
     const parts = splitPipeline({
       plan,
       pipeline: childPipeline(plan),
-      limits: { ...DEFAULT_LIMITS, maxJobs: 3 },
+      limits: { ...DEFAULT_LIMITS, maxJobs: 4 },
       childFile: 'kiln-child-pipeline.yml',
     });
     expect(parts.map((p) => Object.keys(p.pipeline).filter((k) => k.startsWith('.')))).toEqual([

@@ -152,10 +152,29 @@ describe('renderChildPipeline', () => {
       >
     )['manifest:nginx'];
     expect(job?.['artifacts']).toMatchObject({
-      paths: ['manifest-report.json', 'kiln-image.env'],
+      paths: ['kiln-reports/', 'kiln-image.env'],
       reports: { annotations: 'manifest-annotations.json', dotenv: 'kiln-image.env' },
     });
     expect(job?.['resource_group']).toBe('kiln-manifest-nginx');
+  });
+
+  test('one summary job runs last, after every job of the build stage, and keeps kiln-images.json', () => {
+    const doc = resolveExtends(childPipeline(planOf([project('a'), project('b')]))) as Record<
+      string,
+      Job & Record<string, unknown>
+    >;
+    expect(doc['stages']).toEqual(['build', 'summary']);
+    const summary = doc['kiln:summary'];
+    expect(summary?.['stage']).toBe('summary');
+    // No needs: GitLab then gives it every earlier job's artifacts and dotenv variables.
+    expect(summary && 'needs' in summary).toBe(false);
+    expect(summary?.['dependencies']).toBeUndefined();
+    expect(summary?.script).toEqual(['kiln summary']);
+    expect(summary?.['artifacts']).toMatchObject({
+      paths: ['kiln-images.json'],
+      reports: { annotations: 'kiln-summary-annotations.json' },
+    });
+    expect(gitlabCiErrors(childPipeline(planOf([project('a')])))).toEqual([]);
   });
 
   test('no stage barrier: every job that needs nothing declares needs: []', () => {
@@ -214,7 +233,7 @@ describe('checkPipelineLimits', () => {
   });
 
   test.each([
-    ['jobs', { ...DEFAULT_LIMITS, maxJobs: 2 }, /3 jobs.*ci_pipeline_size/],
+    ['jobs', { ...DEFAULT_LIMITS, maxJobs: 2 }, /4 jobs.*ci_pipeline_size/],
     ['needs', { ...DEFAULT_LIMITS, maxNeeds: 1 }, /needs 2 jobs.*ci_needs_size_limit/],
     [
       'loaded size',

@@ -1,0 +1,16 @@
+// Where the settings of a run came from, named in the prepare job's first line (names only,
+// never values), so a log answers "configured how" before anything else.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ENV_NAMES, SETTINGS_FILE } from '../config/settings.js';
+import type { Env } from '../context.js';
+
+/** `defaults < kiln.yaml < KILN_A, KILN_B`: the sources that apply, in the order they override. */
+export function settingsSources(root: string, env: Env): string {
+  const sources = ['defaults'];
+  if (existsSync(path.join(root, SETTINGS_FILE))) sources.push(SETTINGS_FILE);
+  // Empty inputs are unset by the component's script, so a variable here is a value someone set.
+  const variables = Object.values(ENV_NAMES).filter((name) => env[name] !== undefined);
+  if (variables.length > 0) sources.push(`${variables.join(', ')} (variables, component inputs)`);
+  return sources.join(' < ');
+}
