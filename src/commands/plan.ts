@@ -51,7 +51,12 @@ export interface PlanSelectionResult extends Omit<SelectionResult, 'scanned'> {
 
 /** Where the projects are, as scanProjects and readProjects take it. */
 function projectsIn(root: string, settings: Settings): ScanOptions {
-  return { root, projectsDir: settings.projectsDir, repositoryMode: settings.repositoryMode };
+  return {
+    root,
+    projectsDir: settings.projectsDir,
+    repositoryMode: settings.repositoryMode,
+    exclude: settings.exclude,
+  };
 }
 
 /**

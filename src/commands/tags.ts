@@ -37,6 +37,7 @@ export const tagsCommand: Command = {
       root,
       projectsDir: settings.projectsDir,
       repositoryMode: settings.repositoryMode,
+      exclude: settings.exclude,
     });
     const project = projects.find((p) => p.name === values.project);
     if (!project) {

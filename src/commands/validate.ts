@@ -7,9 +7,8 @@ import { loadProjects } from '../config/load-projects.js';
 import { parseRebuildList } from '../config/rebuild-list.js';
 import {
   DEFAULT_SETTINGS,
-  loadSettings,
+  loadSettingsWithProblems,
   type RawSettings,
-  resolveSettings,
   type Settings,
 } from '../config/settings.js';
 import type { Context } from '../context.js';
@@ -66,6 +65,7 @@ export const validateCommand: Command = {
       root,
       projectsDir: settings.projectsDir,
       repositoryMode: settings.repositoryMode,
+      exclude: settings.exclude,
     });
     // A project with a broken config is still a project: one problem, not a second in the list.
     const rebuild = await checkRebuildList(root, settings.rebuildFile, names, rebuildNamed);
@@ -114,22 +114,15 @@ function plural(n: number, word: string): string {
 }
 
 /**
- * Settings, or their problems plus the settings without kiln.yaml (flags and KILN_* only), so a
- * broken kiln.yaml is reported together with the projects instead of hiding them.
+ * The settings as far as they are valid, and their problems: a broken kiln.yaml is reported
+ * together with the projects, which are still looked for where its valid part says.
  */
 async function settingsOrProblems(
   root: string,
   ctx: Context,
   flags: RawSettings,
 ): Promise<{ settings: Settings; problems: Problem[] }> {
-  try {
-    return { settings: await loadSettings({ root, env: ctx.env, flags }), problems: [] };
-  } catch (error) {
-    if (!(error instanceof KilnError) || error.problems.length === 0) throw error;
-    // Without kiln.yaml; if flags or KILN_* are broken too, this throws and the CLI reports them.
-    const settings = resolveSettings({ env: ctx.env, flags });
-    return { settings, problems: error.problems };
-  }
+  return loadSettingsWithProblems({ root, env: ctx.env, flags });
 }
 
 /** depends_on cycles, found by the same check `kiln plan` runs (once every file is valid). */

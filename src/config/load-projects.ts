@@ -10,6 +10,7 @@ import { BUILD_CONFIG_FILE } from './build-config-schema.js';
 import { contextLinkProblems, type EscapingLink } from './context-links.js';
 import { didYouMean } from './did-you-mean.js';
 import { oversizeProblem, parseBuildConfig } from './parse-build-config.js';
+import { folderFilter, isRootLayout, projectDir, projectsPrefix } from './projects-dir.js';
 
 export interface LoadProjectsOptions {
   /** Repository root (absolute, or relative to the process's cwd). */
@@ -17,6 +18,8 @@ export interface LoadProjectsOptions {
   /** Projects folder, relative to root (settings.projectsDir). */
   projectsDir: string;
   repositoryMode?: 'single' | 'per-project';
+  /** Globs over folder names that are never projects (settings.exclude). */
+  exclude?: readonly string[];
 }
 
 export interface LoadedProjects {
@@ -33,7 +36,7 @@ function repoPath(...parts: string[]): string {
 }
 
 export async function loadProjects(options: LoadProjectsOptions): Promise<LoadedProjects> {
-  const projectsRel = repoPath(options.projectsDir);
+  const projectsRel = projectsPrefix(options.projectsDir).replace(/\/$/, '') || '.';
   let entries: Dirent[];
   try {
     entries = await readdir(path.join(options.root, options.projectsDir), { withFileTypes: true });
@@ -48,11 +51,21 @@ export async function loadProjects(options: LoadProjectsOptions): Promise<Loaded
     };
   }
 
-  // Hidden folders (.git, .cache) are not projects.
-  const folders = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
-  const files = await Promise.all(
-    folders.map((name) => readProjectFile(options.root, options.projectsDir, name)),
+  // Hidden folders (.git, .cache) and excluded ones are not projects.
+  const isCandidate = folderFilter(options.exclude ?? []);
+  const candidates = entries.filter((e) => e.isDirectory() && isCandidate(e.name)).map((e) => e.name);
+  const read = await Promise.all(
+    candidates.map((name) => readProjectFile(options.root, options.projectsDir, name)),
   );
+  // At the repository root most folders are not projects (docs/, hack/): one without a
+  // build-config.yaml is skipped, unless a file beside it looks like a misspelt one. Under a
+  // projects folder every folder is meant to be a project, so a missing file is an error.
+  const root = isRootLayout(options.projectsDir);
+  const kept = candidates
+    .map((name, i) => ({ name, file: read[i]! }))
+    .filter(({ file }) => !(root && 'problem' in file && !file.isProject && !file.reportAtRoot));
+  const folders = kept.map((k) => k.name);
+  const files = kept.map((k) => k.file);
   const names = folders.filter((_, i) => files[i]?.isProject).sort();
 
   const projects: Project[] = [];
@@ -60,7 +73,7 @@ export async function loadProjects(options: LoadProjectsOptions): Promise<Loaded
   const scans = new Map<string, EscapingLink[]>();
   for (const [i, name] of folders.entries()) {
     const read = files[i]!;
-    const dir = repoPath(projectsRel, name);
+    const dir = projectDir(options.projectsDir, name);
     const file = repoPath(dir, BUILD_CONFIG_FILE);
     if ('problem' in read) {
       problems.push(read.problem);
@@ -90,9 +103,11 @@ async function readProjectFile(
   root: string,
   projectsDir: string,
   name: string,
-): Promise<{ text: string; isProject: true } | { problem: Problem; isProject: boolean }> {
+): Promise<
+  { text: string; isProject: true } | { problem: Problem; isProject: boolean; reportAtRoot?: boolean }
+> {
   const folder = path.join(root, projectsDir, name);
-  const dir = repoPath(projectsDir, name);
+  const dir = projectDir(projectsDir, name);
   const file = path.join(folder, BUILD_CONFIG_FILE);
   try {
     // The size first: a file too big to parse is never read into memory.
@@ -105,10 +120,13 @@ async function readProjectFile(
       return {
         problem: { file: dir, message: `cannot read ${BUILD_CONFIG_FILE} (${code})` },
         isProject: false,
+        reportAtRoot: true,
       };
     const siblings = await readdir(folder).catch(() => [] as string[]);
     const near = didYouMean(BUILD_CONFIG_FILE, siblings);
     return {
+      // At the root a folder without the file is not a project, unless a near name says it was meant to be.
+      reportAtRoot: near !== undefined,
       problem: {
         file: dir,
         message: `no ${BUILD_CONFIG_FILE} in this project folder`,

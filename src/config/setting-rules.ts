@@ -57,6 +57,10 @@ export const SETTING_RULES: Partial<Record<keyof RawSettings, Rule>> = {
 
 /** Each item of a list setting. */
 export const ITEM_RULES: Partial<Record<keyof RawSettings, Rule>> = {
+  exclude: {
+    pattern: /^[^\s/\\]+$/,
+    hint: 'folder names, or globs over them, such as hack, docs or wip-*; no paths',
+  },
   releaseRefs: {
     pattern: /^[^\s~^:\\]+$/,
     hint: 'branch or tag names, or globs over them, such as main, release/* or v*',
@@ -78,7 +82,10 @@ export function checkSetting(
   at: { field: string; file?: string },
 ): void {
   const rule = typeof value === 'string' ? SETTING_RULES[key] : ITEM_RULES[key];
-  for (const item of typeof value === 'string' ? [value] : value) {
+  for (const [index, item] of (typeof value === 'string' ? [value] : value).entries()) {
+    // In kiln.yaml an item is a line of its own: name it, so the problem gets that line.
+    if (typeof value !== 'string' && at.file)
+      at = { ...at, field: `${at.field.replace(/\[\d+\]$/, '')}[${index}]` };
     const char = firstUnsafeCharacter(item);
     if (char !== undefined) {
       const message = `must not contain ${describeCharacter(char)}: a line break or control character`;

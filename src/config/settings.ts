@@ -2,11 +2,12 @@
 // resolveSettings is pure (text and env in, Settings out); loadSettings reads kiln.yaml.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
+import { type Document, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { Env } from '../context.js';
 import { KilnError, type Problem, throwIfProblems } from '../errors.js';
 import type { BuilderName, Platform } from '../types.js';
+import { didYouMean } from './did-you-mean.js';
 import { checkSetting } from './setting-rules.js';
 
 export const SETTINGS_FILE = 'kiln.yaml';
@@ -16,6 +17,8 @@ export interface Settings {
   projectsDir: string;
   /** The list of projects a scheduled pipeline rebuilds. */
   rebuildFile: string;
+  /** Globs over folder names in the projects folder that are never projects (hack, docs). */
+  exclude: string[];
   /** Globs (repo-relative) whose changes never rebuild anything, e.g. docs. */
   ignore: string[];
   /** Globs (repo-relative) whose changes rebuild every project, e.g. a shared folder. */
@@ -62,6 +65,7 @@ export const DEFAULT_IMAGES = {
 export const DEFAULT_SETTINGS: Settings = {
   projectsDir: 'projects',
   rebuildFile: 'rebuild-weekly.txt',
+  exclude: [],
   ignore: ['**/*.md'],
   globalPaths: [],
   registry: '',
@@ -95,6 +99,7 @@ const fileSchema = z
   .object({
     projects_dir: z.string().min(1),
     rebuild_file: z.string().min(1),
+    exclude: list,
     ignore: list,
     global_paths: list,
     registry: z.string(),
@@ -129,6 +134,7 @@ export type RawSettings = Partial<Record<keyof typeof ENV_NAMES, string>>;
 export const ENV_NAMES = {
   projectsDir: 'KILN_PROJECTS_DIR',
   rebuildFile: 'KILN_REBUILD_FILE',
+  exclude: 'KILN_EXCLUDE',
   ignore: 'KILN_IGNORE',
   globalPaths: 'KILN_GLOBAL_PATHS',
   registry: 'KILN_REGISTRY',
@@ -216,6 +222,7 @@ function applyRaw(
     if (value === undefined) continue;
     const field = origin(key);
     switch (key) {
+      case 'exclude':
       case 'ignore':
       case 'globalPaths':
       case 'upstreamTokenHosts':
@@ -274,6 +281,7 @@ function applyFile(base: Settings, file: SettingsFile): Settings {
   const s: Settings = { ...base, images: { ...base.images, ...file.images } };
   if (file.projects_dir !== undefined) s.projectsDir = file.projects_dir;
   if (file.rebuild_file !== undefined) s.rebuildFile = file.rebuild_file;
+  if (file.exclude !== undefined) s.exclude = file.exclude;
   if (file.ignore !== undefined) s.ignore = file.ignore;
   if (file.global_paths !== undefined) s.globalPaths = file.global_paths;
   if (file.registry !== undefined) s.registry = file.registry;
@@ -328,6 +336,19 @@ export interface ResolveSettingsInput {
 
 /** Pure: merges defaults < kiln.yaml < KILN_* env < flags. Throws one error listing every problem. */
 export function resolveSettings(input: ResolveSettingsInput): Settings {
+  const { settings, problems } = resolveSettingsWithProblems(input);
+  throwIfProblems('SETTINGS_INVALID', 'invalid settings', problems);
+  return settings;
+}
+
+/**
+ * The settings as far as they are valid, and every problem: what `kiln validate` reports beside
+ * the projects, which it still finds where the valid part of kiln.yaml says they are.
+ */
+export function resolveSettingsWithProblems(input: ResolveSettingsInput): {
+  settings: Settings;
+  problems: Problem[];
+} {
   const problems: Problem[] = [];
   const file = input.file ?? SETTINGS_FILE;
   let settings: Settings = { ...DEFAULT_SETTINGS, images: { ...DEFAULT_SETTINGS.images } };
@@ -337,7 +358,9 @@ export function resolveSettings(input: ResolveSettingsInput): Settings {
   if (ecrRegistry) settings.registry = ecrRegistry;
 
   if (input.fileText !== undefined) {
-    const doc = parseDocument(input.fileText);
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(input.fileText, { lineCounter });
+    const fromFile = problems.length;
     for (const error of doc.errors) {
       problems.push({
         file,
@@ -346,15 +369,44 @@ export function resolveSettings(input: ResolveSettingsInput): Settings {
         message: error.message,
       });
     }
-    const parsed = fileSchema.safeParse(doc.toJS() ?? {});
+    const data = doc.toJS() ?? {};
+    let parsed = fileSchema.safeParse(data);
+    if (!parsed.success && typeof data === 'object' && !Array.isArray(data)) {
+      // Every broken key is reported; the keys that are fine still apply, so a typo in one
+      // setting does not hide projects_dir and raise errors of its own.
+      const broken = new Set<string>();
+      for (const issue of parsed.error.issues) {
+        // An unknown key is named as the field, so the problem points at its line.
+        const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
+        for (const key of keys) {
+          const field = [...issue.path, ...(key ? [key] : [])].join('.') || undefined;
+          const near = key ? didYouMean(key, Object.keys(fileSchema.shape)) : undefined;
+          problems.push({
+            file,
+            field,
+            message: key ? `unknown setting "${key}"` : issue.message,
+            ...(near ? { hint: `did you mean "${near}"?` } : {}),
+          });
+          broken.add(String(key ?? issue.path[0] ?? ''));
+        }
+      }
+      parsed = fileSchema.safeParse(
+        Object.fromEntries(Object.entries(data).filter(([key]) => !broken.has(key))),
+      );
+    }
     if (parsed.success) {
       checkFile(parsed.data, problems, file);
       settings = applyFile(settings, parsed.data);
-    } else {
-      for (const issue of parsed.error.issues) {
-        problems.push({ file, field: issue.path.join('.') || undefined, message: issue.message });
-      }
+    } else if (problems.length === fromFile) {
+      problems.push({
+        file,
+        message: 'must be a map of settings',
+        hint: 'write key: value lines, such as projects_dir: .',
+      });
     }
+    const fileProblems = problems.splice(fromFile);
+    for (const problem of fileProblems) locate(problem, doc, lineCounter);
+    problems.push(...fileProblems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0)));
   }
 
   const env = input.env ?? {};
@@ -373,8 +425,24 @@ export function resolveSettings(input: ResolveSettingsInput): Settings {
       hint: 'list the upstream hosts the token is for, such as upstream_token_hosts: [github.com]; kiln sends it nowhere else',
     });
   }
-  throwIfProblems('SETTINGS_INVALID', 'invalid settings', problems);
-  return settings;
+  return { settings, problems };
+}
+
+/** Gives a kiln.yaml problem the line and column of the value its field names (`exclude[1]`, `images.kiln`). */
+function locate(problem: Problem, doc: Document, lineCounter: LineCounter): void {
+  if (problem.line !== undefined || !problem.field) return;
+  const path = problem.field
+    .split(/[.[\]]+/)
+    .filter(Boolean)
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+  let node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+  // An unknown key has no value to point at: its parent map does.
+  for (let up = path.length - 1; !node?.range && up > 0; up--)
+    node = doc.getIn(path.slice(0, up), true) as typeof node;
+  if (!node?.range) return;
+  const { line, col } = lineCounter.linePos(node.range[0]);
+  problem.line = line;
+  problem.col = col;
 }
 
 function kebab(key: string): string {
@@ -387,6 +455,23 @@ export async function loadSettings(options: {
   env: Env;
   flags?: RawSettings;
 }): Promise<Settings> {
+  return resolveSettings(await settingsInput(options));
+}
+
+/** loadSettings without throwing: the valid settings and every problem (kiln validate). */
+export async function loadSettingsWithProblems(options: {
+  root: string;
+  env: Env;
+  flags?: RawSettings;
+}): Promise<{ settings: Settings; problems: Problem[] }> {
+  return resolveSettingsWithProblems(await settingsInput(options));
+}
+
+async function settingsInput(options: {
+  root: string;
+  env: Env;
+  flags?: RawSettings;
+}): Promise<ResolveSettingsInput> {
   const file = path.join(options.root, SETTINGS_FILE);
   let fileText: string | undefined;
   try {
@@ -396,10 +481,10 @@ export async function loadSettings(options: {
       throw new KilnError('SETTINGS_INVALID', `cannot read ${file}`, { cause: error });
     }
   }
-  return resolveSettings({
+  return {
     env: options.env,
     file: SETTINGS_FILE,
     ...(options.flags ? { flags: options.flags } : {}),
     ...(fileText !== undefined ? { fileText } : {}),
-  });
+  };
 }

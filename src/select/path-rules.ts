@@ -1,5 +1,6 @@
 // Which project owns a changed file, and the glob rules (ignore, global paths, watch_paths). Pure.
 import picomatch from 'picomatch';
+import { projectsPrefix } from '../config/projects-dir.js';
 import type { SelectableProject } from '../types.js';
 
 export type PathMatcher = (path: string) => boolean;
@@ -46,6 +47,12 @@ export function configDir(path: string, configFile = 'build-config.yaml'): strin
 
 /** The project name a folder had: its path below the projects folder. */
 export function nameOfDir(dir: string, projectsDir: string): string {
-  const prefix = `${projectsDir.replace(/\/+$/, '')}/`;
+  const prefix = projectsPrefix(projectsDir);
   return dir.startsWith(prefix) ? dir.slice(prefix.length) : dir;
+}
+
+/** Whether `dir` is a folder directly in the projects folder, where a project can be. */
+export function isProjectFolder(dir: string, projectsDir: string): boolean {
+  const prefix = projectsPrefix(projectsDir);
+  return dir.startsWith(prefix) && dir.length > prefix.length && !dir.slice(prefix.length).includes('/');
 }

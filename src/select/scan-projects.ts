@@ -14,6 +14,7 @@ import {
   type ParseResult,
   parseBuildConfig,
 } from '../config/parse-build-config.js';
+import { folderFilter, projectDir, projectsPrefix } from '../config/projects-dir.js';
 import { readSelectionKeys, type SelectionKeys } from '../config/read-selection-keys.js';
 import { checkRelativeGlob } from '../config/relative-path.js';
 import { type Problem, throwIfProblems } from '../errors.js';
@@ -23,6 +24,8 @@ export interface ScanOptions {
   root: string;
   projectsDir: string;
   repositoryMode?: 'single' | 'per-project';
+  /** Globs over folder names that are never projects (settings.exclude). */
+  exclude?: readonly string[];
 }
 
 interface Found {
@@ -75,20 +78,24 @@ function readConfig(
 
 /** Folders with a build-config.yaml, sorted by name (others are reported by `kiln validate`). */
 function findProjects(options: ScanOptions): Found[] {
-  const dirRel = path.posix.normalize(options.projectsDir.split(path.sep).join('/')).replace(/\/+$/, '');
   let entries: import('node:fs').Dirent[];
   try {
     entries = readdirSync(path.join(options.root, options.projectsDir), { withFileTypes: true });
   } catch (error) {
     throwIfProblems('CONFIG_INVALID', 'cannot read the projects folder', [
-      { file: dirRel, message: (error as Error).message, hint: 'check --root and the projects_dir setting' },
+      {
+        file: projectsPrefix(options.projectsDir) || '.',
+        message: (error as Error).message,
+        hint: 'check --root and the projects_dir setting',
+      },
     ]);
     return [];
   }
   const found: Found[] = [];
+  const isCandidate = folderFilter(options.exclude ?? []);
   for (const entry of entries) {
-    if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
-    const dir = `${dirRel}/${entry.name}`;
+    if (!entry.isDirectory() || !isCandidate(entry.name)) continue;
+    const dir = projectDir(options.projectsDir, entry.name);
     const file = `${dir}/${BUILD_CONFIG_FILE}`;
     try {
       found.push({ name: entry.name, dir, file, ...readConfig(file, path.join(options.root, file)) });
@@ -175,11 +182,10 @@ export function readProjects(
   options: ScanOptions & { names: readonly string[]; allNames?: readonly string[] },
 ): Project[] {
   const all = options.allNames ?? findProjects(options).map((f) => f.name);
-  const dirRel = path.posix.normalize(options.projectsDir.split(path.sep).join('/')).replace(/\/+$/, '');
   const problems: Problem[] = [];
   const projects: Project[] = [];
   for (const name of options.names) {
-    const dir = `${dirRel}/${name}`;
+    const dir = projectDir(options.projectsDir, name);
     const file = `${dir}/${BUILD_CONFIG_FILE}`;
     let read: ReturnType<typeof readConfig>;
     try {

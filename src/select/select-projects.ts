@@ -1,9 +1,11 @@
 // The pure selection step: changed files (or a list) + projects + trigger → the projects to build,
 // each with its reasons. No git, fs, env or clock here; run-selection.ts gathers the data.
+
+import { projectsPrefix } from '../config/projects-dir.js';
 import { KilnError } from '../errors.js';
 import type { FileChange, Reason, SelectableProject, SelectedProject, Selection, Trigger } from '../types.js';
 import { checkDependencies, dependencyOrder, dependentsOf } from './dependency-order.js';
-import { compileGlobs, configDir, nameOfDir, projectOwner } from './path-rules.js';
+import { compileGlobs, configDir, isProjectFolder, nameOfDir, projectOwner } from './path-rules.js';
 
 export interface SelectionRules {
   projectsDir: string;
@@ -112,7 +114,9 @@ function fromChanges(
   for (const c of source.changes) {
     const gone = c.status === 'D' ? c.path : c.status === 'R' ? c.from : undefined;
     const dir = gone === undefined ? undefined : configDir(gone);
-    if (dir !== undefined && !currentDirs.has(dir)) goneDirs.add(dir);
+    // Only a folder where a project can be was one: a nested build-config.yaml never was.
+    if (dir !== undefined && !currentDirs.has(dir) && isProjectFolder(dir, rules.projectsDir))
+      goneDirs.add(dir);
   }
   const renamedTo = new Map<string, SelectableProject>();
   for (const c of source.changes) {
@@ -154,7 +158,9 @@ function fromChanges(
       if (files) files.push(c.path);
       else changed.set(p.name, [c.path]);
     }
-    const insideProjects = c.path.startsWith(`${rules.projectsDir}/`);
+    // At the root layout every path is in the projects folder: "outside" means owned by nothing.
+    const prefix = projectsPrefix(rules.projectsDir);
+    const insideProjects = prefix !== '' && c.path.startsWith(prefix);
     if (!target && owners.size === 0 && !isGlobal && !insideProjects) outside++;
   }
   for (const [name, files] of changed) add(name, { kind: 'changed', files });

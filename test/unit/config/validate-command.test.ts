@@ -48,11 +48,21 @@ describe('kiln validate', () => {
     const ctx = context();
     expect(await main(['validate', '--root', `${FIXTURES}/bad-settings-repo`], ctx)).toBe(1);
     const lines = ctx.log.stderr.join('').trimEnd().split('\n');
-    expect(lines[0]).toMatch(new RegExp(`^${FIXTURES}/bad-settings-repo/kiln\\.yaml(:2:\\d+)?: builder: `));
+    expect(lines[0]).toMatch(new RegExp(`^${FIXTURES}/bad-settings-repo/kiln\\.yaml:2:10: builder: `));
     expect(lines[1]).toBe(
       `${FIXTURES}/bad-settings-repo/projects/app/build-config.yaml:2:26: platforms[1]: linux/amd64 is listed twice (hint: keep one)`,
     );
     expect(lines[2]).toBe('error: 2 problems in 2 files');
+  });
+
+  test('kiln.yaml problems name their line; the valid settings still apply (the root layout is found)', async () => {
+    const ctx = context();
+    expect(await main(['validate', '--root', `${FIXTURES}/bad-layout-repo`], ctx)).toBe(1);
+    expect(ctx.log.stderr.join('').trimEnd().split('\n')).toEqual([
+      `${FIXTURES}/bad-layout-repo/kiln.yaml:6:5: exclude[1]: "docs/old" is not valid here (hint: folder names, or globs over them, such as hack, docs or wip-*; no paths)`,
+      `${FIXTURES}/bad-layout-repo/kiln.yaml:7:15: exclude_dirs: unknown setting "exclude_dirs" (hint: did you mean "exclude"?)`,
+      'error: 2 problems in 1 file',
+    ]);
   });
 
   test('--projects-dir and --rebuild-file (and their KILN_* variables) pick other places', async () => {
