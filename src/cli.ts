@@ -8,8 +8,6 @@ import { formatLocation, formatProblem, KilnError } from './errors.js';
 
 import { VERSION } from './version.js';
 
-export { VERSION };
-
 // Loaded on demand so `kiln validate` does not initialise the AWS SDK.
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   validate: {

@@ -14,6 +14,7 @@ export interface Context {
 export function processContext(): Context {
   const env = process.env;
   // A GitLab job log renders ANSI colours and collapsible sections; NO_COLOR turns colours off.
+  // A job is known by CI_JOB_ID rather than GITLAB_CI, which gitlab-ci-local sets to false.
   const job = Boolean(env['CI_JOB_ID']);
   const color = !('NO_COLOR' in env) && (job || Boolean(process.stderr.isTTY));
   return {

@@ -1,8 +1,9 @@
 // kiln manifest --project NAME [--spec FILE] [--report FILE] [--annotations FILE] [--dotenv FILE]
 // The manifest:<project> CI job: joins the per-architecture images into one index by digest and
 // pushes every tag. Thin: reads the spec, runs the steps, writes the report files.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Context } from '../context.js';
 import { KilnError, usageError } from '../errors.js';
 import { parseManifestSpec } from '../manifest/manifest-spec.js';
 import {
@@ -41,6 +42,26 @@ for $CI_REGISTRY; REGISTRY_AUTH_FILE, containers auth.json, $DOCKER_CONFIG/confi
 
 Floating tags never move backwards: a tag whose current index is newer than this pipeline stays.
 Rerunning the job is safe: tags already at this index are left alone.`;
+
+/**
+ * GIT_STRATEGY none keeps the runner's workspace, and with it reports earlier pipelines' manifest
+ * jobs wrote there: they would ride along in this job's artifacts. Reports of this pipeline (its
+ * sibling jobs, in a shared checkout) stay.
+ */
+async function removeStaleReports(dir: string, pipelineId: string | undefined, ctx: Context): Promise<void> {
+  if (!pipelineId) return;
+  for (const name of await readdir(dir)) {
+    if (!name.endsWith('.json')) continue;
+    const file = path.join(dir, name);
+    const written = await readFile(file, 'utf8').then(
+      (text) => (JSON.parse(text) as { pipelineId?: unknown }).pipelineId,
+      () => undefined,
+    );
+    if (written === pipelineId) continue;
+    await rm(file, { force: true });
+    ctx.log.info(`removed ${path.relative(ctx.cwd, file)}, a report of another pipeline`);
+  }
+}
 
 export const manifestCommand: Command = {
   name: 'manifest',
@@ -90,6 +111,7 @@ export const manifestCommand: Command = {
     const report = await runManifest({ spec, ctx });
     const reportFile = path.resolve(ctx.cwd, flags.values.report ?? manifestReportFile(project));
     await mkdir(path.dirname(reportFile), { recursive: true });
+    if (!flags.values.report) await removeStaleReports(path.dirname(reportFile), report.pipelineId, ctx);
     await writeFile(reportFile, `${JSON.stringify(report, null, 2)}\n`);
     const url = imageUrl({
       repository: spec.repository,

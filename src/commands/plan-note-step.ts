@@ -1,7 +1,7 @@
 // The prepare job's merge-request step: with a GitLab token, post the plan as one Markdown note on
 // the merge request (updated on every pipeline). A note is a courtesy: an API failure is a
 // warning in the job log, never a failed pipeline.
-import { parseCiEnv } from '../ci/ci-env.js';
+import { type CiEnv, parseCiEnv } from '../ci/ci-env.js';
 import type { Settings } from '../config/settings.js';
 import type { Context } from '../context.js';
 import { formatProblem, KilnError } from '../errors.js';
@@ -21,6 +21,15 @@ export async function postPlanNoteStep(input: PlanNoteStepInput): Promise<PostPl
   const ci = parseCiEnv(ctx.env);
   const mrIid = ci.mergeRequest?.iid;
   if (ci.trigger !== 'mr' || mrIid === undefined) return undefined;
+  return ctx.log.section('merge request note', () => postNote(input, ci, mrIid));
+}
+
+async function postNote(
+  input: PlanNoteStepInput,
+  ci: CiEnv,
+  mrIid: number,
+): Promise<PostPlanNoteResult | undefined> {
+  const { ctx } = input;
   const token = gitlabToken(ctx.env, input.settings.gitlabTokenVariable);
   const host = gitlabHost(ci);
   if (!token || !host || !ci.projectId) {

@@ -6,7 +6,7 @@ import type { Context, Env } from '../context.js';
 import { KilnError } from '../errors.js';
 import { resolveCommit } from '../git/revisions.js';
 import { assemblePlan } from '../plan/assemble-plan.js';
-import { pinSources } from '../plan/pin-sources.js';
+import { hasUpstream, pinSources } from '../plan/pin-sources.js';
 import { type PipelineRef, refSlug } from '../plan/release.js';
 import type { BuildPlan, PipelineInfo } from '../plan/types.js';
 import { checkUpstreamLinks } from '../plan/upstream-links.js';
@@ -95,7 +95,7 @@ export async function planPipeline(input: {
   const { ctx, settings, selection } = input;
   const selected = new Set(selection.projects.map((p) => p.name));
   const projects = input.projects.filter((p) => selected.has(p.name));
-  const upstreams = projects.filter((p) => !p.config.use_local_context && p.config.upstream_repo).length;
+  const upstreams = projects.filter(hasUpstream).length;
   const pinned = await ctx.log.section(
     `pinning ${upstreams} upstream ref(s) to commits`,
     async () => {

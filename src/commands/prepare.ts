@@ -101,11 +101,7 @@ export const prepareCommand: Command = {
     const partsNote = parts.length > 0 ? `, ${parts.length} child pipeline parts beside it` : '';
     ctx.log.info(`kiln: wrote ${shown(output)}${partsNote} and ${shown(planFile)}`);
     // Merge requests with a GitLab token: the plan as one note on the MR (a warning if the API fails).
-    if (selected.ci.trigger === 'mr') {
-      await ctx.log.section('merge request note', () =>
-        postPlanNoteStep({ ctx, settings: selected.settings, plan }),
-      );
-    }
+    await postPlanNoteStep({ ctx, settings: selected.settings, plan });
     return 0;
   },
 };

@@ -7,9 +7,11 @@ import type { Env } from '../context.js';
 
 /** `defaults < kiln.yaml < KILN_A, KILN_B`: the sources that apply, in the order they override. */
 export function settingsSources(root: string, env: Env): string {
-  const sources = ['defaults'];
+  // ECR_REGISTRY is the registry's fallback before kiln.yaml (resolveSettings).
+  const sources = ['defaults', ...(env['ECR_REGISTRY'] ? ['ECR_REGISTRY'] : [])];
   if (existsSync(path.join(root, SETTINGS_FILE))) sources.push(SETTINGS_FILE);
-  // Empty inputs are unset by the component's script, so a variable here is a value someone set.
+  // The component's script unsets empty inputs, so each variable here has a value: an input
+  // (KILN_IMAGE always, from its default), a project or pipeline variable.
   const variables = Object.values(ENV_NAMES).filter((name) => env[name] !== undefined);
   if (variables.length > 0) sources.push(`${variables.join(', ')} (variables, component inputs)`);
   return sources.join(' < ');

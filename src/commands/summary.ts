@@ -39,14 +39,20 @@ Options:
 
 Registry credentials are found as for kiln manifest.`;
 
-async function readReports(dir: string): Promise<ManifestReport[]> {
+/**
+ * The reports of this pipeline in `dir`. GIT_STRATEGY none keeps the runner's workspace, so
+ * reports earlier pipelines left there are skipped by their pipeline id.
+ */
+async function readReports(dir: string, ctx: Context): Promise<ManifestReport[]> {
   let names: string[];
   try {
     names = (await readdir(dir)).filter((name) => name.endsWith('.json')).sort();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new KilnError('MANIFEST_FAILED', `cannot read the manifest reports in ${dir}`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') names = [];
+    else
+      throw new KilnError('MANIFEST_FAILED', `cannot read the manifest reports in ${dir}`, { cause: error });
   }
+  const pipeline = ctx.env['CI_PIPELINE_ID'];
   const reports: ManifestReport[] = [];
   for (const name of names) {
     const file = path.join(dir, name);
@@ -58,7 +64,16 @@ async function readReports(dir: string): Promise<ManifestReport[]> {
         hint: `only kiln manifest writes ${MANIFEST_REPORTS_DIR}/; remove other files from it`,
       });
     }
+    if (pipeline && report.pipelineId !== pipeline) {
+      ctx.log.info(`skipped ${name}: a report of pipeline ${report.pipelineId ?? '(unknown)'}, not this one`);
+      continue;
+    }
     reports.push(report);
+  }
+  if (reports.length === 0) {
+    throw new KilnError('MANIFEST_FAILED', `no manifest report of this pipeline in ${dir}`, {
+      hint: 'kiln summary runs after the manifest jobs, which write kiln-reports/<project>.json; check that their artifacts reached this job',
+    });
   }
   return reports;
 }
@@ -79,7 +94,11 @@ function parseReport(text: string): ManifestReport | undefined {
   }
 }
 
-/** Every index must be in the registry; a tag that names another index now is a newer pipeline's. */
+/**
+ * Every index must be in the registry. A tag that names another index now is a newer pipeline's:
+ * it is warned about and dropped from the image's tags, so kiln-images.json lists only tags that
+ * name the index.
+ */
 async function checkRegistry(
   images: ImageSummary[],
   insecure: Map<string, boolean>,
@@ -100,12 +119,14 @@ async function checkRegistry(
       problems.push(`${image.reference} is not in the registry`);
       continue;
     }
+    const live: string[] = [];
     for (const tag of image.tags) {
       const now = await client.headManifest(repository.name, tag);
-      if (now?.digest !== image.indexDigest) {
+      if (now?.digest === image.indexDigest) live.push(tag);
+      else
         ctx.log.warn(`${image.image}:${tag} names ${now?.digest ?? 'nothing'} now, not ${image.indexDigest}`);
-      }
     }
+    image.tags = live;
     ctx.log.info(`${image.reference}: in the registry, ${image.tags.length} tag(s) checked`);
   }
   return problems;
@@ -123,7 +144,7 @@ export const summaryCommand: Command = {
     );
     const dir = path.resolve(ctx.cwd, values.reports ?? MANIFEST_REPORTS_DIR);
     ctx.log.info(banner('summary', `reports from ${path.relative(ctx.cwd, dir) || dir}`));
-    const reports = await readReports(dir);
+    const reports = await readReports(dir, ctx);
     const document = imagesDocument({
       reports,
       pipelineId: ctx.env['CI_PIPELINE_ID'] ?? '0',
@@ -134,6 +155,9 @@ export const summaryCommand: Command = {
     const dotenv = checkDotenv(document.images, ctx.env);
     if (dotenv.matched.length > 0) {
       ctx.log.info(`dotenv: ${dotenv.matched.join(', ')} name the digests of their reports`);
+    }
+    if (dotenv.shared.length > 0) {
+      ctx.log.info(`dotenv: not checked, one variable for several projects: ${dotenv.shared.join('; ')}`);
     }
     const problems = [
       ...dotenv.problems,

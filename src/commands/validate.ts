@@ -88,7 +88,8 @@ export const validateCommand: Command = {
     if (values.codequality !== undefined) {
       await writeOutputFile(
         path.resolve(ctx.cwd, values.codequality),
-        `${JSON.stringify(codeQualityReport(all), null, 2)}\n`,
+        // Masked as the log is: a problem may quote a value, and an artifact is not masked by GitLab.
+        `${ctx.log.mask(JSON.stringify(codeQualityReport(all), null, 2))}\n`,
         {
           message: `cannot write the Code Quality report to ${values.codequality}`,
           hint: 'check the --codequality path',

@@ -406,7 +406,9 @@ export function resolveSettingsWithProblems(input: ResolveSettingsInput): {
     }
     const fileProblems = problems.splice(fromFile);
     for (const problem of fileProblems) locate(problem, doc, lineCounter);
-    problems.push(...fileProblems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0)));
+    problems.push(
+      ...fileProblems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0)),
+    );
   }
 
   const env = input.env ?? {};

@@ -1,6 +1,7 @@
 // One merge-request note with the plan table, updated on every pipeline instead of piling up
 // (https://docs.gitlab.com/api/notes/#merge-requests). kiln finds its note by a hidden marker,
 // so a renamed bot user or an edited heading does not create a second one.
+import { dependencyEdges } from '../plan/dependency-edges.js';
 import type { BuildPlan, PlannedProject } from '../plan/types.js';
 import { describeReason } from '../select/format-selection.js';
 import { gitlabCall } from './call.js';
@@ -19,14 +20,18 @@ export interface PlanNoteInput {
   serverHost?: string;
 }
 
-/** A table cell: one line, with what Markdown would read as syntax escaped. */
+/** Text kiln chose (a SHA, a project name): one line, Markdown syntax escaped. */
 function cell(text: string): string {
   return text.replace(/\s+/g, ' ').replace(/([\\`*_[\]<>|#~])/g, '\\$1');
 }
 
-/** A code span for a cell (tags, platforms); OCI tags and platforms hold no backtick. */
+/**
+ * Text from configs or the merge request (file names, URLs, refs, tags) as a code span: GitLab
+ * renders it as it is, so a file named `@all` or `!12` mentions and links nothing. One line; a
+ * backtick becomes `'`, and `|` is escaped, which GFM needs even inside code in a table.
+ */
 function code(text: string): string {
-  return `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
+  return `\`${text.replace(/\s+/g, ' ').replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
 }
 
 /** The web page of `sha` in `url`, on GitHub, GitLab.com or this pipeline's GitLab; else none. */
@@ -44,8 +49,14 @@ export function commitUrl(url: string, sha: string, serverHost?: string): string
   return undefined;
 }
 
+/** A link to a URL kiln built; `(`, `)` and spaces percent-encoded so the destination cannot end early. */
 function link(text: string, url: string | undefined): string {
-  return url ? `[${cell(text)}](${url.replace(/[()\s]/g, encodeURIComponent)})` : cell(text);
+  if (!url) return cell(text);
+  const destination = url.replace(
+    /[()\s<>]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  );
+  return `[${cell(text)}](${destination})`;
 }
 
 function sourceCell(project: PlannedProject, input: PlanNoteInput): string {
@@ -61,19 +72,14 @@ function sourceCell(project: PlannedProject, input: PlanNoteInput): string {
 
 /** The `depends_on` edges among the planned projects, dependency first, as a Mermaid graph. */
 export function dependencyGraph(plan: BuildPlan): string | undefined {
-  const byManifest = new Map(plan.projects.map((p) => [p.manifest.name, p.name]));
-  const edges = plan.projects.flatMap((p) =>
-    p.manifest.dependencyNeeds.flatMap((need) => {
-      const from = byManifest.get(need);
-      return from ? [[from, p.name] as const] : [];
-    }),
-  );
+  const edges = dependencyEdges(plan);
   if (edges.length === 0) return undefined;
+  // Project names are [a-z0-9._-] (PROJECT_NAME): safe inside a quoted Mermaid label.
   const names = [...new Set(edges.flat())];
   const id = (name: string) => `p${names.indexOf(name)}`;
   return [
     'graph LR',
-    ...names.map((name) => `  ${id(name)}["${name.replace(/"/g, '#quot;')}"]`),
+    ...names.map((name) => `  ${id(name)}["${name}"]`),
     ...edges.map(([from, to]) => `  ${id(from)} --> ${id(to)}`),
   ].join('\n');
 }
@@ -96,7 +102,7 @@ export function planNoteBody(input: PlanNoteInput): string {
         [
           '',
           cell(p.name),
-          p.reasons.map((r) => cell(describeReason(r))).join('<br>'),
+          p.reasons.map((r) => code(describeReason(r))).join('<br>'),
           sourceCell(p, input),
           p.platforms.map(code).join(' '),
           [p.tags.default, ...p.tags.additional].map(code).join(' '),
@@ -109,7 +115,7 @@ export function planNoteBody(input: PlanNoteInput): string {
   }
   const graph = dependencyGraph(plan);
   if (graph) lines.push('', 'Build order (`depends_on`):', '', '```mermaid', graph, '```');
-  if (plan.deleted.length > 0) lines.push('', `Deleted, not built: ${plan.deleted.map(cell).join(', ')}.`);
+  if (plan.deleted.length > 0) lines.push('', `Deleted, not built: ${plan.deleted.map(code).join(', ')}.`);
   const source = [
     `commit ${plan.commitSha.slice(0, 12)}`,
     input.pipelineUrl ? `[pipeline](${input.pipelineUrl})` : '',

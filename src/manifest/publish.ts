@@ -74,8 +74,11 @@ async function publishTag(input: PublishInput, tag: string): Promise<TagResult> 
   );
 }
 
-/** One tag in its own log section; buffered, since the additional tags are pushed side by side. */
-function publishInSection(input: PublishInput, tag: string): Promise<TagResult> {
+/**
+ * One tag in its own log section. The additional tags are pushed side by side, so theirs are
+ * buffered (written whole when done); the default tag is pushed alone, and shows as it goes.
+ */
+function publishInSection(input: PublishInput, tag: string, buffered: boolean): Promise<TagResult> {
   return input.log.section(
     `tag ${tag}`,
     async (log) => {
@@ -83,7 +86,7 @@ function publishInSection(input: PublishInput, tag: string): Promise<TagResult> 
       log.info(`  ${input.client.host}/${input.repository}:${tag}  ${result.status}`);
       return result;
     },
-    { buffered: true },
+    { buffered },
   );
 }
 
@@ -95,8 +98,8 @@ export async function publishIndex(input: PublishInput): Promise<TagResult[]> {
   // non-atomically, so a read-back racing a sibling PUT now and then gets a 500; it is retried.)
   const [first, ...rest] = [...new Set(input.tags)];
   if (first === undefined) return [];
-  const results = [await publishInSection(input, first)];
+  const results = [await publishInSection(input, first, false)];
   const limit = pLimit(4);
-  results.push(...(await Promise.all(rest.map((tag) => limit(() => publishInSection(input, tag))))));
+  results.push(...(await Promise.all(rest.map((tag) => limit(() => publishInSection(input, tag, true))))));
   return results;
 }

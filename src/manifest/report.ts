@@ -1,5 +1,5 @@
-// What the manifest job leaves behind: manifest-report.json (for people and later jobs) and a
-// GitLab job annotations report linking the image, shown on the job page.
+// What the manifest job leaves behind: kiln-reports/<project>.json (for people and later jobs), a
+// GitLab job annotations report linking the image, shown on the job page, and a dotenv report.
 // https://docs.gitlab.com/ci/yaml/artifacts_reports/#artifactsreportsannotations
 // Pure: data in, JSON-ready objects out; the command writes the files.
 import { parseEcrHost } from '../registry/ecr/ecr-host.js';
@@ -17,6 +17,8 @@ export interface ManifestReport {
   upstream?: { repo: string; ref: string; sha: string };
   /** Plain HTTP to the registry: how the summary job reaches it again. */
   insecureRegistry: boolean;
+  /** CI_PIPELINE_ID of the job that wrote it: the summary job reads only its own pipeline's. */
+  pipelineId?: string;
 }
 
 export function buildReport(input: {
@@ -25,6 +27,7 @@ export function buildReport(input: {
   mediaType: string;
   tags: TagResult[];
   childDigests: Record<string, string>;
+  pipelineId?: string;
 }): ManifestReport {
   const { spec } = input;
   const report: ManifestReport = {
@@ -41,6 +44,7 @@ export function buildReport(input: {
       digest: input.childDigests[c.arch] ?? '',
     })),
     insecureRegistry: spec.insecureRegistry,
+    ...(input.pipelineId ? { pipelineId: input.pipelineId } : {}),
   };
   if (spec.upstream) report.upstream = spec.upstream;
   return report;
@@ -73,9 +77,14 @@ export function imageUrl(input: {
   return `${input.insecure ? 'http' : 'https'}://${host}/v2/${name}/manifests/${input.digest}`;
 }
 
+/** The tags that name this report's index: all but those a newer pipeline holds. */
+export function liveTags(report: Pick<ManifestReport, 'tags'>): string[] {
+  return report.tags.filter((t) => t.status !== 'skipped-newer').map((t) => t.tag);
+}
+
 /** `{ "kiln": [ { "external_link": { label, url } } ] }`: one link per tag that points at our index. */
 export function buildAnnotations(report: ManifestReport, url: string): Record<string, unknown> {
-  const live = report.tags.filter((t) => t.status !== 'skipped-newer').map((t) => t.tag);
+  const live = liveTags(report);
   const links = [{ external_link: { label: `${report.image}@${report.indexDigest}`, url } }];
   for (const tag of live) links.push({ external_link: { label: `${report.image}:${tag}`, url } });
   return { kiln: links };

@@ -66,5 +66,12 @@ export async function runManifest({ spec, ctx, client: given }: RunManifestOptio
     created: spec.created,
     log,
   });
-  return buildReport({ spec, indexDigest: digest, mediaType: index.mediaType, tags, childDigests: digests });
+  return buildReport({
+    spec,
+    indexDigest: digest,
+    mediaType: index.mediaType,
+    tags,
+    childDigests: digests,
+    ...(ctx.env['CI_PIPELINE_ID'] ? { pipelineId: ctx.env['CI_PIPELINE_ID'] } : {}),
+  });
 }

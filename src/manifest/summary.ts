@@ -1,7 +1,7 @@
 // What the summary job at the end of a child pipeline leaves behind (pure): every manifest job's
 // report joined into kiln-images.json, an annotations report linking each image, and a table for
 // the log. Later jobs and other pipelines read kiln-images.json instead of parsing job logs.
-import { imageVariable, type ManifestReport } from './report.js';
+import { imageVariable, liveTags, type ManifestReport } from './report.js';
 
 /** What the summary job writes and keeps: the images document and its annotations report. */
 export const IMAGES_FILE = 'kiln-images.json';
@@ -15,7 +15,7 @@ export interface ImageSummary {
   indexDigest: string;
   /** `image@indexDigest`: what a deploy should pull; a tag can move, this cannot. */
   reference: string;
-  /** The tags that name this index now (a tag a newer pipeline holds is not listed). */
+  /** The tags that name this index (the summary job drops a tag a newer pipeline holds). */
   tags: string[];
   children: { platform: string; digest: string }[];
   /** The upstream commit built, or, for a build of this repository's files, its commit. */
@@ -34,7 +34,7 @@ export function summarizeImage(report: ManifestReport, commit: string): ImageSum
     image: report.image,
     indexDigest: report.indexDigest,
     reference: `${report.image}@${report.indexDigest}`,
-    tags: report.tags.filter((t) => t.status !== 'skipped-newer').map((t) => t.tag),
+    tags: liveTags(report),
     children: report.children.map((c) => ({ platform: c.platform, digest: c.digest })),
     source: report.upstream ?? { commit },
   };
@@ -68,20 +68,28 @@ export function imagesDocument(input: {
 export function checkDotenv(
   images: ImageSummary[],
   env: Record<string, string | undefined>,
-): { matched: string[]; problems: string[] } {
-  const matched: string[] = [];
-  const problems: string[] = [];
+): { matched: string[]; shared: string[]; problems: string[] } {
+  const byName = new Map<string, ImageSummary[]>();
   for (const image of images) {
     const name = imageVariable(image.project);
+    byName.set(name, [...(byName.get(name) ?? []), image]);
+  }
+  const matched: string[] = [];
+  const shared: string[] = [];
+  const problems: string[] = [];
+  for (const [name, owners] of byName) {
     const value = env[name];
     if (value === undefined) continue;
-    if (value === image.reference) matched.push(name);
+    // Projects whose names differ only in case, `-`, `.` or `_` share one variable; GitLab keeps
+    // one of their values, so it cannot be checked against either report.
+    if (owners.length > 1) shared.push(`${name} (${owners.map((o) => o.project).join(', ')})`);
+    else if (value === owners[0]?.reference) matched.push(name);
     else
       problems.push(
-        `${name} is ${value}, but the manifest report of ${image.project} says ${image.reference}`,
+        `${name} is ${value}, but the manifest report of ${owners[0]?.project} says ${owners[0]?.reference}`,
       );
   }
-  return { matched, problems };
+  return { matched, shared, problems };
 }
 
 /** The summary job's annotations report: one link per image, by digest. */

@@ -217,6 +217,11 @@ function redirectHint(url: string, detail: string): string | undefined {
   return `${from} redirected to ${to}, and tokens are only sent to the host they are configured for; set upstream_repo to the repository's own URL`;
 }
 
+/** Whether a project builds an upstream repository (and so is pinned), not this repository's files. */
+export function hasUpstream(project: Project): boolean {
+  return !project.config.use_local_context && Boolean(project.config.upstream_repo);
+}
+
 /** Pins every project with an upstream; throws one REF_NOT_FOUND error listing every failure. */
 export async function pinSources(options: PinSourcesOptions): Promise<Record<string, PinnedSource>> {
   const limit = pLimit(options.concurrency ?? DEFAULT_SETTINGS.pinConcurrency);
@@ -230,7 +235,7 @@ export async function pinSources(options: PinSourcesOptions): Promise<Record<str
     }
     return listing;
   };
-  const upstream = options.projects.filter((p) => !p.config.use_local_context && p.config.upstream_repo);
+  const upstream = options.projects.filter(hasUpstream);
   const count = progress(upstream.length);
   const results = await Promise.all(upstream.map((p) => pinOne(p, list, options.log, count)));
   const problems = results.filter((r): r is Problem => !('sha' in r));

@@ -44,7 +44,7 @@ const SMALLER =
   'build fewer projects per pipeline (a manual pipeline with KILN_PROJECTS=a,b,…, or a shorter rebuild list)';
 
 /** The jobs GitLab creates from `pipeline`: not its global keys, not the hidden jobs jobs extend. */
-function jobsOf(pipeline: Pipeline): Jobs {
+export function jobsOf(pipeline: Pipeline): Jobs {
   return Object.entries(pipeline).filter(([name]) => !RESERVED.has(name) && !name.startsWith('.'));
 }
 

@@ -113,7 +113,9 @@ function manifestBase(plan: BuildPlan): Job {
         // (https://docs.gitlab.com/ci/yaml/artifacts_reports/#artifactsreportsannotations).
         artifacts: {
           // The report folder (each job writes its own <project>.json, so the summary job gets
-          // them side by side), and the dotenv file: a report alone is not in the job's archive.
+          // them side by side; reports of earlier pipelines that GIT_STRATEGY none left in the
+          // workspace are removed by kiln manifest and ignored by kiln summary), and the dotenv
+          // file: a report alone is not in the job's archive.
           paths: [`${MANIFEST_REPORTS_DIR}/`, MANIFEST_DOTENV],
           reports: { annotations: MANIFEST_ANNOTATIONS, dotenv: MANIFEST_DOTENV },
           expire_in: REPORT_EXPIRY,

@@ -12,9 +12,10 @@
 // (`strategy: depend`), and the router's parent trigger mirrors the router: a failed part fails
 // the whole pipeline.
 import { KilnError } from '../errors.js';
+import { dependencyEdges } from '../plan/dependency-edges.js';
 import type { BuildPlan, PlannedProject } from '../plan/types.js';
 import { loadedEntrySize, loadedHashSize } from './loaded-size.js';
-import { allowedLoadedSize, checkPipelineLimits, type PipelineLimits } from './pipeline-limits.js';
+import { allowedLoadedSize, checkPipelineLimits, jobsOf, type PipelineLimits } from './pipeline-limits.js';
 import type { Pipeline } from './render-child-pipeline.js';
 
 export const PARTS_JOB = 'kiln:parts';
@@ -36,7 +37,6 @@ export function partFile(childFile: string, index: number): string {
 
 /** Projects joined by `depends_on` within the plan, in plan order; each group stays together. */
 export function dependencyGroups(plan: BuildPlan): PlannedProject[][] {
-  const byManifest = new Map(plan.projects.map((p) => [p.manifest.name, p.name]));
   const parent = new Map(plan.projects.map((p) => [p.name, p.name]));
   const root = (name: string): string => {
     let r = name;
@@ -44,12 +44,7 @@ export function dependencyGroups(plan: BuildPlan): PlannedProject[][] {
     parent.set(name, r);
     return r;
   };
-  for (const project of plan.projects) {
-    for (const need of project.manifest.dependencyNeeds) {
-      const other = byManifest.get(need);
-      if (other) parent.set(root(other), root(project.name));
-    }
-  }
+  for (const [dependency, dependent] of dependencyEdges(plan)) parent.set(root(dependency), root(dependent));
   const groups = new Map<string, PlannedProject[]>();
   for (const project of plan.projects) {
     const key = root(project.name);
@@ -92,12 +87,15 @@ export function splitPipeline(input: {
   // builder's hidden job is counted in every part; the part written keeps only those it uses.
   const shared = Object.entries(pipeline).filter(([name]) => !projectJobs.has(name));
   const sharedSize = shared.reduce((sum, [key, value]) => sum + loadedEntrySize(key, value), 0);
+  // Jobs every part has besides its projects' (kiln:summary): they count against ci_pipeline_size.
+  const sharedJobs = jobsOf(Object.fromEntries(shared)).length;
   const allowed = allowedLoadedSize(limits);
 
   type Bin = { projects: PlannedProject[]; jobs: number; size: number };
   const bins: Bin[] = [];
   const fits = (jobs: number, size: number) =>
-    jobs <= limits.maxJobs && sharedSize + size + loadedHashSize(shared.length + jobs) <= allowed;
+    sharedJobs + jobs <= limits.maxJobs &&
+    sharedSize + size + loadedHashSize(shared.length + jobs) <= allowed;
   for (const group of dependencyGroups(plan)) {
     const names = group.flatMap(jobNames);
     const size = names.reduce((sum, name) => sum + loadedEntrySize(name, pipeline[name]), 0);

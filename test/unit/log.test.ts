@@ -122,13 +122,15 @@ describe('log sections', () => {
     const bad = [
       '\u001b[0Ksection_start:10:a b\r\u001b[0Kx\n',
       '\u001b[0Ksection_start:12:one\r\u001b[0Kx\n',
+      '\u001b[0Ksection_start:12:two\r\u001b[0Kx\n',
       '\u001b[0Ksection_end:11:two\r\u001b[0K\n',
+      '\u001b[0Ksection_end:13:three\r\u001b[0K\n',
     ].join('');
     const { problems } = readLogSections(bad);
     expect(problems).toEqual([
       '"a b" is not a valid section name',
-      'section_end of two at 11 is before the previous marker (12)',
-      'section_end of two closes one, still open',
+      'section two ends at 11, before it starts (12)',
+      'section_end of three closes one, still open',
       'section a b ("x") never ends',
     ]);
   });

@@ -237,7 +237,7 @@ describe('postPlanNote', () => {
     });
     expect(third).toEqual({ action: 'unchanged', noteId: 1000 });
     expect(stub.notes.filter((n) => n.body.includes(PLAN_NOTE_MARKER) && !n.system)).toHaveLength(1);
-    expect(stub.notes.find((n) => n.id === 1000)?.body).toContain('| redis | changed: projects/redis/x |');
+    expect(stub.notes.find((n) => n.id === 1000)?.body).toContain('| redis | `changed: projects/redis/x` |');
     expect(stub.notes.find((n) => n.id === 1)?.body).toBe('Looks good to me');
   });
 

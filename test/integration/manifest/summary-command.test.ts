@@ -1,9 +1,11 @@
 // kiln summary against a real distribution registry: two manifest jobs publish (children pushed
 // with buildah), their reports land side by side as GitLab hands them to a later job, and the
 // summary joins them, checked against what skopeo reads from the registry.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { main } from '../../../src/cli.js';
 import type { Context } from '../../../src/context.js';
@@ -16,10 +18,13 @@ import {
 } from '../../harness/manifest-fixture.js';
 import { skopeoInspect } from '../../harness/registry.js';
 
+const run = promisify(execFile);
 let testbed: ManifestTestbed;
 /** The summary job's folder: every manifest job's kiln-reports/ merged, as GitLab extracts artifacts. */
 let jobDir: string;
 const published: Record<string, string> = {};
+/** The child pipeline's id, the same in its manifest jobs and its summary job. */
+const PIPELINE = '4711';
 
 function context(cwd: string, env: Record<string, string> = {}) {
   const log = createMemoryLogger();
@@ -38,7 +43,7 @@ beforeAll(async () => {
       extraTags: [`${project}-latest`],
       created: '2026-11-23T11:00:00Z',
     });
-    const ctx = context(testbed.dir);
+    const ctx = context(testbed.dir, { CI_PIPELINE_ID: PIPELINE });
     expect(
       await main(
         [
@@ -64,8 +69,14 @@ afterAll(async () => {
 
 describe('kiln summary', () => {
   test('joins the reports into kiln-images.json, each image as the registry holds it, and links them', async () => {
+    // A report an earlier pipeline left in the workspace (GIT_STRATEGY none) is not this pipeline's.
+    const stale = JSON.parse(await readFile(path.join(jobDir, 'kiln-reports', 'api.json'), 'utf8'));
+    await writeFile(
+      path.join(jobDir, 'kiln-reports', 'old.json'),
+      JSON.stringify({ ...stale, project: 'old', pipelineId: '4000' }),
+    );
     const ctx = context(jobDir, {
-      CI_PIPELINE_ID: '4711',
+      CI_PIPELINE_ID: PIPELINE,
       CI_COMMIT_SHA: 'c'.repeat(40),
       // What GitLab passes a later job from the manifest jobs' dotenv reports.
       KILN_IMAGE_API: published['api'] ?? '',
@@ -101,12 +112,88 @@ describe('kiln summary', () => {
 
   test('a dotenv variable naming another digest than the report fails the job, naming both', async () => {
     const other = `${published['api']?.split('@')[0]}@sha256:${'0'.repeat(64)}`;
-    const ctx = context(jobDir, { KILN_IMAGE_API: other });
+    const ctx = context(jobDir, { CI_PIPELINE_ID: PIPELINE, KILN_IMAGE_API: other });
     expect(await main(['summary', '--output', 'elsewhere.json'], ctx)).toBe(1);
     const errors = ctx.log.stderr.join('');
     expect(errors).toContain(
       `KILN_IMAGE_API is ${other}, but the manifest report of api says ${published['api']}`,
     );
+  });
+
+  test('a tag moved since by a newer pipeline is warned about and left out of kiln-images.json', async () => {
+    const web = JSON.parse(await readFile(path.join(jobDir, 'kiln-reports', 'web.json'), 'utf8'));
+    // web-latest now names the amd64 image, as if another pipeline had pushed there.
+    await run('skopeo', [
+      'copy',
+      '--all',
+      '--src-tls-verify=false',
+      '--dest-tls-verify=false',
+      `docker://${web.image}@${web.children[0].digest}`,
+      `docker://${web.image}:web-latest`,
+    ]);
+    const dir = await mkdtemp(path.join(tmpdir(), 'kiln-summary-moved-'));
+    try {
+      await mkdir(path.join(dir, 'kiln-reports'));
+      await writeFile(path.join(dir, 'kiln-reports', 'web.json'), JSON.stringify(web));
+      const ctx = context(dir, { CI_PIPELINE_ID: PIPELINE });
+      expect(await main(['summary'], ctx)).toBe(0);
+      expect(ctx.log.stderr.join('')).toContain(
+        `${web.image}:web-latest names ${web.children[0].digest} now, not ${web.indexDigest}`,
+      );
+      const document = JSON.parse(
+        await readFile(path.join(dir, 'kiln-images.json'), 'utf8'),
+      ) as ImagesDocument;
+      expect(document.images[0]?.tags).toEqual(['web-20261123-abc1234']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('projects sharing one dotenv variable are not checked against it; no report at all fails', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'kiln-summary-shared-'));
+    try {
+      await mkdir(path.join(dir, 'kiln-reports'));
+      const api = JSON.parse(await readFile(path.join(jobDir, 'kiln-reports', 'api.json'), 'utf8'));
+      for (const project of ['a-b', 'a_b']) {
+        await writeFile(
+          path.join(dir, 'kiln-reports', `${project}.json`),
+          JSON.stringify({ ...api, project }),
+        );
+      }
+      const ctx = context(dir, { CI_PIPELINE_ID: PIPELINE, KILN_IMAGE_A_B: 'whichever GitLab kept' });
+      expect(await main(['summary'], ctx)).toBe(0);
+      expect(ctx.log.stderr.join('')).toContain(
+        'dotenv: not checked, one variable for several projects: KILN_IMAGE_A_B (a_b, a-b)',
+      );
+
+      const empty = context(dir, { CI_PIPELINE_ID: '9999' });
+      expect(await main(['summary'], empty)).toBe(1);
+      expect(empty.log.stderr.join('')).toMatch(/no manifest report of this pipeline in .*kiln-reports/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('kiln manifest removes reports of other pipelines from kiln-reports/, and keeps its siblings', async () => {
+    const reports = path.join(testbed.dir, 'kiln-reports');
+    await mkdir(reports, { recursive: true });
+    const api = await readFile(path.join(jobDir, 'kiln-reports', 'api.json'), 'utf8');
+    await writeFile(path.join(reports, 'api.json'), api);
+    await writeFile(
+      path.join(reports, 'gone.json'),
+      JSON.stringify({ ...JSON.parse(api), project: 'gone', pipelineId: '12' }),
+    );
+    const fx = await preparePipeline({
+      ...testbed,
+      project: 'cli',
+      name: 'kiln/cli',
+      defaultTag: 'cli-20261123-abc1234',
+      created: '2026-11-23T11:00:00Z',
+    });
+    const ctx = context(testbed.dir, { CI_PIPELINE_ID: PIPELINE });
+    expect(await main(['manifest', '--project', 'cli', '--spec', fx.specFile], ctx)).toBe(0);
+    expect((await readdir(reports)).sort()).toEqual(['api.json', 'cli.json']);
+    expect(ctx.log.stderr.join('')).toContain('removed kiln-reports/gone.json, a report of another pipeline');
   });
 
   test('an index that is not in the registry fails the job', async () => {

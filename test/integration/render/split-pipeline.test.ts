@@ -129,6 +129,19 @@ describe('packing', () => {
     ]);
   });
 
+  test('the summary job every part has counts against the job limit', () => {
+    // 2 projects × 3 jobs fill a limit of 6 exactly; with kiln:summary that would be 7.
+    const plan = planOf([project('a'), project('b')]);
+    const parts = splitPipeline({
+      plan,
+      pipeline: childPipeline(plan),
+      limits: { ...DEFAULT_LIMITS, maxJobs: 6 },
+      childFile: 'kiln-child-pipeline.yml',
+    });
+    expect(parts.map((p) => p.projects)).toEqual([['a'], ['b']]);
+    for (const part of parts) expect(Object.keys(part.pipeline)).toContain('kiln:summary');
+  });
+
   test('a part carries only the hidden jobs its jobs extend', () => {
     const plan = planOf([project('k'), project('b', { builder: 'buildah' })], undefined, 'push', {
       registry: 'registry.example.com/images',

@@ -91,15 +91,26 @@ describe('planNoteBody', () => {
 
   test('text that is Markdown syntax stays text: a pipe cannot add a column, no graph without edges', () => {
     const plan = planOf([tool]);
-    const changed = 'projects/tool/a|b *c* _d_ <e> [f](g).txt';
+    const changed = 'projects/tool/a|b *c* _d_ <e> [f](g) @all !12 #3 `x`.txt';
     (plan.projects[0] as { reasons: unknown[] }).reasons = [{ kind: 'changed', files: [changed] }];
     const body = planNoteBody({ plan });
     const parsed = table(body);
-    expect(read(parsed.rows[0]?.[1] as Tokens.TableCell)).toEqual({ text: `changed: ${changed}`, links: [] });
+    const why = parsed.rows[0]?.[1] as Tokens.TableCell;
+    // One code span: GitLab renders it as it is, so nothing in a file name mentions or links.
+    expect(why.tokens.map((t) => t.type)).toEqual(['codespan']);
+    expect(read(why)).toEqual({ text: `changed: ${changed.replace(/`/g, "'")}`, links: [] });
     expect(parsed.rows[0]).toHaveLength(5);
     // Not github.com, not GitLab.com, not this pipeline's GitLab: no link is guessed.
     expect(read(parsed.rows[0]?.[2] as Tokens.TableCell).links).toEqual([]);
     expect(tokens(body).some((t) => t.type === 'code')).toBe(false);
+  });
+
+  test('a link destination with parentheses is percent-encoded, so it cannot end early', () => {
+    const odd = project('odd', { upstream_repo: 'https://github.com/acme/we(ird).git' });
+    const body = planNoteBody({ plan: planOf([odd]) });
+    const source = read(table(body).rows[0]?.[2] as Tokens.TableCell);
+    expect(source.links).toEqual([`https://github.com/acme/we%28ird%29/commit/${SHA_A}`]);
+    expect(source.text).toBe(`https://github.com/acme/we(ird).git main @ ${SHA_A.slice(0, 12)}`);
   });
 
   test('nothing to build says so, without a table', () => {
