@@ -9,11 +9,10 @@ import {
   DEFAULT_SETTINGS,
   loadSettingsWithProblems,
   type RawSettings,
-  type Settings,
 } from '../config/settings.js';
 import type { Context } from '../context.js';
 import { formatProblem, KilnError, type Problem } from '../errors.js';
-import { sharedTagProblems } from '../plan/tags.js';
+import { sharedTagProblems, templateProblems } from '../plan/tags.js';
 import { checkDependencies } from '../select/dependency-order.js';
 import type { Project } from '../types.js';
 import { type Command, parseFlags } from './command.js';
@@ -54,7 +53,21 @@ export const validateCommand: Command = {
     const flags: RawSettings = {};
     if (values['projects-dir'] !== undefined) flags.projectsDir = values['projects-dir'];
     if (values['rebuild-file'] !== undefined) flags.rebuildFile = values['rebuild-file'];
-    const { settings, problems: settingsProblems } = await settingsOrProblems(root, ctx, flags);
+    const {
+      settings,
+      problems: fileProblems,
+      where,
+    } = await loadSettingsWithProblems({ root, env: ctx.env, flags });
+    // The tag template is checked as the plan checks it; from kiln.yaml it is placed on its line
+    // (a KILN_TAG_TEMPLATE overrides the file, and has no line).
+    const templateWhere = ctx.env['KILN_TAG_TEMPLATE'] === undefined ? where('tag_template') : undefined;
+    const settingsProblems = [
+      ...fileProblems,
+      ...templateProblems(settings.tagTemplate, settings.repositoryMode).map((p) => ({
+        ...templateWhere,
+        ...p,
+      })),
+    ];
     // A rebuild list someone named (flag, KILN_REBUILD_FILE, kiln.yaml) must exist; the default may not.
     const rebuildNamed =
       values['rebuild-file'] !== undefined ||
@@ -112,18 +125,6 @@ export const validateCommand: Command = {
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/**
- * The settings as far as they are valid, and their problems: a broken kiln.yaml is reported
- * together with the projects, which are still looked for where its valid part says.
- */
-async function settingsOrProblems(
-  root: string,
-  ctx: Context,
-  flags: RawSettings,
-): Promise<{ settings: Settings; problems: Problem[] }> {
-  return loadSettingsWithProblems({ root, env: ctx.env, flags });
 }
 
 /** depends_on cycles, found by the same check `kiln plan` runs (once every file is valid). */

@@ -14,6 +14,9 @@ export const STAGE_NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 /** A project folder name is the tag prefix: the OCI tag grammar's first character and alphabet. */
 /** What may follow `{project}-` in a tag (the OCI tag alphabet). */
 export const TAG_PART = /^[A-Za-z0-9._-]+$/;
+
+/** The placeholders of additional_tags, filled from upstream_ref at plan time (plan/ref-tags.ts). */
+export const REF_PLACEHOLDERS = ['ref', 'version', 'major', 'minor'] as const;
 export const PROJECT_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 
 /** Adds a finding as a zod issue; the hint travels in params (see zod-problems.ts). */
@@ -157,20 +160,32 @@ const platforms = z
 const additionalTags = z
   .array(
     z.string().superRefine((tag, ctx) => {
-      // The full tag is {project}-{tag}: the prefix satisfies the first-character rule; the
-      // length of the whole is checked with the project name (parse-build-config.ts).
-      if (!TAG_PART.test(tag)) {
+      // The full tag is {project}-{tag} (or the tag alone, without the prefix): the whole is
+      // checked against the OCI grammar at plan time, with the placeholders filled in.
+      const unknown = [...tag.matchAll(/\{([^{}]*)\}/g)]
+        .map((m) => m[1] ?? '')
+        .filter((name) => !(REF_PLACEHOLDERS as readonly string[]).includes(name));
+      if (unknown.length > 0) {
+        report(ctx, {
+          message: `unknown placeholder {${unknown[0]}} in "${tag}"`,
+          hint: `use ${REF_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}, filled from upstream_ref`,
+        });
+      } else if (!TAG_PART.test(tag.replace(/\{[a-z]+\}/g, 'x'))) {
         report(ctx, {
           message: `"${tag}" is not a valid tag part`,
-          hint: 'use letters, digits, ".", "_" and "-"',
+          hint: 'use letters, digits, ".", "_" and "-", and {ref} {version} {major} {minor}',
         });
       }
     }),
   )
   .nullish()
   .meta({
-    description: 'Extra tags, pushed as {project}-{tag} on the multi-arch image.',
-    examples: [['latest', 'v1']],
+    description:
+      'Extra tags on the multi-arch image, as {project}-{tag} in a shared repository (prefix_additional_tags). {ref}, and for a semver upstream_ref {version} {major} {minor}, are filled from upstream_ref.',
+    examples: [
+      ['latest', 'v1'],
+      ['{ref}', '{major}.{minor}', 'latest'],
+    ],
   });
 
 export const buildConfigFileSchema = z

@@ -34,8 +34,8 @@ export const SETTING_RULES: Partial<Record<keyof RawSettings, Rule>> = {
   buildahImage: IMAGE,
   kilnImage: IMAGE,
   tagTemplate: {
-    pattern: /^[A-Za-z0-9_.{}-]*$/,
-    hint: 'letters, digits, _ . - and the placeholders {project} {date} {shortsha} {sha} {pipeline}',
+    pattern: /^[A-Za-z0-9_.{}:-]*$/,
+    hint: 'letters, digits, _ . - and the placeholders {project} {date} {shortsha} {shortsha:N} {sha} {pipeline}',
   },
   cacheTtl: { pattern: /^([0-9]+[hms])*$/, hint: 'a duration such as 168h or 90m' },
   registryMirror: { pattern: /^\S*$/, hint: 'a registry host such as mirror.gcr.io, without spaces' },

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { type Document, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { Env } from '../context.js';
-import { KilnError, type Problem, throwIfProblems } from '../errors.js';
+import { KilnError, type Problem, throwIfProblems, type Where } from '../errors.js';
 import type { BuilderName, Platform } from '../types.js';
 import { didYouMean } from './did-you-mean.js';
 import { checkSetting } from './setting-rules.js';
@@ -30,8 +30,10 @@ export interface Settings {
   runnerTags: Record<Platform, string[]>;
   builder: BuilderName;
   images: { kaniko: string; buildah: string; kiln: string };
-  /** Placeholders: {project} {date} {shortsha} {sha} {pipeline}. */
+  /** Placeholders: {project} {date} {shortsha} {shortsha:N} {sha} {pipeline}. */
   tagTemplate: string;
+  /** `<project>-` before each additional tag; unset: yes in repository mode single, no in per-project. */
+  prefixAdditionalTags?: boolean;
   cache: boolean;
   cacheTtl: string;
   compression: 'gzip' | 'zstd';
@@ -108,6 +110,7 @@ const fileSchema = z
     builder: z.enum(['kaniko', 'buildah']),
     images: z.object({ kaniko: z.string(), buildah: z.string(), kiln: z.string() }).partial().strict(),
     tag_template: z.string().min(1),
+    prefix_additional_tags: z.boolean(),
     cache: z.boolean(),
     cache_ttl: z.string(),
     compression: z.enum(['gzip', 'zstd']),
@@ -145,6 +148,7 @@ export const ENV_NAMES = {
   buildahImage: 'KILN_BUILDAH_IMAGE',
   kilnImage: 'KILN_IMAGE',
   tagTemplate: 'KILN_TAG_TEMPLATE',
+  prefixAdditionalTags: 'KILN_PREFIX_ADDITIONAL_TAGS',
   cache: 'KILN_CACHE',
   cacheTtl: 'KILN_CACHE_TTL',
   compression: 'KILN_COMPRESSION',
@@ -251,6 +255,9 @@ function applyRaw(
       case 'insecureRegistry':
         s[key] = parseBoolean(value, problems, field) ?? s[key];
         break;
+      case 'prefixAdditionalTags':
+        s.prefixAdditionalTags = parseBoolean(value, problems, field) ?? s.prefixAdditionalTags;
+        break;
       case 'pinConcurrency': {
         const before = problems.length;
         checkSetting(key, value, problems, { field });
@@ -293,6 +300,7 @@ function applyFile(base: Settings, file: SettingsFile): Settings {
   }
   if (file.builder !== undefined) s.builder = file.builder;
   if (file.tag_template !== undefined) s.tagTemplate = file.tag_template;
+  if (file.prefix_additional_tags !== undefined) s.prefixAdditionalTags = file.prefix_additional_tags;
   if (file.cache !== undefined) s.cache = file.cache;
   if (file.cache_ttl !== undefined) s.cacheTtl = file.cache_ttl;
   if (file.compression !== undefined) s.compression = file.compression;
@@ -460,13 +468,26 @@ export async function loadSettings(options: {
   return resolveSettings(await settingsInput(options));
 }
 
-/** loadSettings without throwing: the valid settings and every problem (kiln validate). */
+/**
+ * loadSettings without throwing: the valid settings, every problem, and `where`, which places a
+ * later check of a kiln.yaml setting (`tag_template`) on its line (kiln validate).
+ */
 export async function loadSettingsWithProblems(options: {
   root: string;
   env: Env;
   flags?: RawSettings;
-}): Promise<{ settings: Settings; problems: Problem[] }> {
-  return resolveSettingsWithProblems(await settingsInput(options));
+}): Promise<{ settings: Settings; problems: Problem[]; where: (field: string) => Where | undefined }> {
+  const input = await settingsInput(options);
+  const where = (field: string): Where | undefined => {
+    if (input.fileText === undefined) return undefined;
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(input.fileText, { lineCounter });
+    if (!doc.has(field)) return undefined;
+    const at: Problem = { file: SETTINGS_FILE, field, message: '' };
+    locate(at, doc, lineCounter);
+    return { file: at.file, field, line: at.line, col: at.col };
+  };
+  return { ...resolveSettingsWithProblems(input), where };
 }
 
 async function settingsInput(options: {

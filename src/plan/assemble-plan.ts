@@ -8,7 +8,7 @@ import type { ImageLookup } from './image-placeholders.js';
 import { type PlanContext, planProject } from './plan-project.js';
 import { releaseDecision } from './release.js';
 import { imageRepository, isEcrRegistry } from './repositories.js';
-import { computeTags, sharedTagProblems, templateProblems } from './tags.js';
+import { additionalTagsOf, computeTags, sharedTagProblems, templateProblems } from './tags.js';
 import type { BuildPlan, PinnedSource, PipelineInfo, PlannedProject, ProjectTags } from './types.js';
 
 export { buildJobName, digestFile, manifestJobName } from './plan-project.js';
@@ -90,6 +90,7 @@ export function assemblePlan(input: AssemblePlanInput): BuildPlan {
     ),
     projects: byName,
     repositoryOf,
+    stableTagOf: (project) => additionalTagsOf(project, settings).tags[0]?.tag,
   };
   const ctx: PlanContext = {
     settings,

@@ -12,6 +12,8 @@ export interface ImageLookup {
   /** Every loaded project, by name. */
   projects: ReadonlyMap<string, Project>;
   repositoryOf(name: string): string;
+  /** A project's additional tags as pushed (tags.ts additionalTagsOf): the first is its stable name. */
+  stableTagOf(project: Project): string | undefined;
 }
 
 export function resolveImagePlaceholders(
@@ -39,7 +41,7 @@ export function resolveImagePlaceholders(
         problems.push({ ...where, message: `${whole}: there is no project "${name}"` });
         return whole;
       }
-      const stable = dependency.config.additional_tags[0];
+      const stable = lookup.stableTagOf(dependency);
       if (stable === undefined) {
         problems.push({
           ...where,
@@ -48,7 +50,7 @@ export function resolveImagePlaceholders(
         });
         return whole;
       }
-      return `${lookup.repositoryOf(name)}:${name}-${stable}`;
+      return `${lookup.repositoryOf(name)}:${stable}`;
     });
     return { name: arg.name, value };
   });

@@ -4,6 +4,7 @@ import { archSuffix, isValidOciTag, MAX_TAG_LENGTH } from '../config/oci.js';
 import type { Settings } from '../config/settings.js';
 import type { Problem } from '../errors.js';
 import type { Project } from '../types.js';
+import { fillRefTag } from './ref-tags.js';
 import { imageRepository } from './repositories.js';
 import type { ProjectTags } from './types.js';
 
@@ -14,7 +15,7 @@ export const SHORT_SHA_LENGTH = 8;
 
 export interface ComputeTagsInput {
   project: Project;
-  settings: Pick<Settings, 'tagTemplate' | 'repositoryMode'>;
+  settings: Pick<Settings, 'tagTemplate' | 'repositoryMode' | 'prefixAdditionalTags'>;
   /** Pipeline creation time; its UTC date goes into the tag. */
   created: Date;
   /** The monorepo commit. */
@@ -36,16 +37,32 @@ export function utcDate(date: Date): string {
   return `${y}${m}${d}`;
 }
 
+/** `{shortsha:7}`: git's abbreviation at another length (kiln's predecessor used 7). */
+const MIN_SHORT_SHA = 4;
+const MAX_SHORT_SHA = 40;
+
 /** Problems of the template itself (unknown placeholders, collisions in a shared repository). */
 export function templateProblems(template: string, repositoryMode: Settings['repositoryMode']): Problem[] {
   const problems: Problem[] = [];
   for (const match of template.matchAll(/\{([^{}]*)\}/g)) {
-    const name = match[1] ?? '';
+    const [name = '', length] = (match[1] ?? '').split(':');
     if (!(TAG_PLACEHOLDERS as readonly string[]).includes(name)) {
       problems.push({
         field: 'tag_template',
-        message: `unknown placeholder {${name}} in "${template}"`,
-        hint: `use ${TAG_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}`,
+        message: `unknown placeholder {${match[1]}} in "${template}"`,
+        hint: `use ${TAG_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}, or {shortsha:N} for N hex digits`,
+      });
+    } else if (
+      length !== undefined &&
+      (name !== 'shortsha' ||
+        !/^\d+$/.test(length) ||
+        Number(length) < MIN_SHORT_SHA ||
+        Number(length) > MAX_SHORT_SHA)
+    ) {
+      problems.push({
+        field: 'tag_template',
+        message: `{${match[1]}} in "${template}": only {shortsha} takes a length, from ${MIN_SHORT_SHA} to ${MAX_SHORT_SHA}`,
+        hint: 'write {shortsha:7} for the 7 hex digits git abbreviates to',
       });
     }
   }
@@ -56,7 +73,7 @@ export function templateProblems(template: string, repositoryMode: Settings['rep
       hint: 'add {project} to the template, or set repository_mode: per-project',
     });
   }
-  if (!/\{(shortsha|sha|pipeline)\}/.test(template)) {
+  if (!/\{(shortsha(:\d+)?|sha|pipeline)\}/.test(template)) {
     problems.push({
       field: 'tag_template',
       message: `"${template}" has none of {shortsha} {sha} {pipeline}: two builds on one day would reuse a tag`,
@@ -66,8 +83,44 @@ export function templateProblems(template: string, repositoryMode: Settings['rep
   return problems;
 }
 
+/** Fills `{name}` from `values`; `{shortsha:N}` is the first N characters of `values.sha`. */
 export function renderTemplate(template: string, values: Record<string, string>): string {
-  return template.replace(/\{([a-z]+)\}/g, (whole, name: string) => values[name] ?? whole);
+  return template.replace(/\{([a-z]+)(?::(\d+))?\}/g, (whole, name: string, length?: string) => {
+    if (length !== undefined)
+      return name === 'shortsha' && values['sha'] ? values['sha'].slice(0, Number(length)) : whole;
+    return values[name] ?? whole;
+  });
+}
+
+/**
+ * Whether additional tags get the `<project>-` prefix: the setting when set, else yes in a shared
+ * repository (where tags of projects would meet) and no in per-project ones (`kaniko:latest`).
+ */
+export function prefixesAdditionalTags(
+  settings: Pick<Settings, 'repositoryMode' | 'prefixAdditionalTags'>,
+): boolean {
+  return settings.prefixAdditionalTags ?? settings.repositoryMode === 'single';
+}
+
+/**
+ * A project's additional tags as pushed: placeholders filled from its upstream_ref (ref-tags.ts),
+ * the prefix added where it applies; a `{major}` tag of a pre-release is left out.
+ */
+export function additionalTagsOf(
+  project: Project,
+  settings: Pick<Settings, 'repositoryMode' | 'prefixAdditionalTags'>,
+): { tags: { tag: string; field: string }[]; problems: Problem[] } {
+  const prefix = prefixesAdditionalTags(settings) ? `${project.name}-` : '';
+  const upstreamRef = project.config.use_local_context ? undefined : project.config.upstream_ref;
+  const tags: { tag: string; field: string }[] = [];
+  const problems: Problem[] = [];
+  for (const [index, written] of project.config.additional_tags.entries()) {
+    const field = `additional_tags[${index}]`;
+    const filled = fillRefTag(written, upstreamRef, { file: project.file, field });
+    if ('problem' in filled) problems.push(filled.problem);
+    else if ('tag' in filled) tags.push({ tag: `${prefix}${filled.tag}`, field });
+  }
+  return { tags, problems };
 }
 
 function checkTag(tag: string, project: Project, field: string, problems: Problem[]): void {
@@ -110,9 +163,10 @@ export function computeTags(input: ComputeTagsInput): { tags: ProjectTags; probl
   });
 
   // Checked even where they are skipped: a bad tag fails the merge request, not the merge.
-  const extra = project.config.additional_tags.map((name, index) => {
-    const tag = `${project.name}-${name}`;
-    checkTag(tag, project, `additional_tags[${index}]`, problems);
+  const filled = additionalTagsOf(project, settings);
+  problems.push(...filled.problems);
+  const extra = filled.tags.map(({ tag, field }) => {
+    checkTag(tag, project, field, problems);
     return tag;
   });
   const [additional, skipped] = input.refSlug === undefined ? [extra, []] : [[], extra];

@@ -65,6 +65,18 @@ describe('kiln validate', () => {
     ]);
   });
 
+  test('new tag settings and placeholders: each mistake on its line, with what to write', async () => {
+    const ctx = context();
+    expect(await main(['validate', '--root', `${FIXTURES}/bad-tags-repo`], ctx)).toBe(1);
+    const lines = ctx.log.stderr.join('').trimEnd().split('\n');
+    expect(lines).toEqual([
+      `${FIXTURES}/bad-tags-repo/kiln.yaml:4:25: prefix_additional_tags: Invalid input: expected boolean, received string`,
+      `${FIXTURES}/bad-tags-repo/kiln.yaml:3:15: tag_template: {shortsha:2} in "{project}-{date}-{shortsha:2}": only {shortsha} takes a length, from 4 to 40 (hint: write {shortsha:7} for the 7 hex digits git abbreviates to)`,
+      `${FIXTURES}/bad-tags-repo/projects/kaniko/build-config.yaml:5:5: additional_tags[1]: unknown placeholder {branch} in "{branch}" (hint: use {ref} {version} {major} {minor}, filled from upstream_ref)`,
+      'error: 3 problems in 2 files',
+    ]);
+  });
+
   test('--projects-dir and --rebuild-file (and their KILN_* variables) pick other places', async () => {
     const ctx = context({ KILN_REBUILD_FILE: 'missing.txt' });
     expect(await main(['validate', '--root', FIXTURES, '--projects-dir', 'valid-repo/projects'], ctx)).toBe(

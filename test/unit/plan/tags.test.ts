@@ -112,3 +112,98 @@ describe('tagNeighbours: the projects whose tags could meet the selected ones', 
     expect(tagNeighbours(['web'], all, { ...single, repositoryMode: 'per-project' })).toEqual([]);
   });
 });
+
+describe('tags a migrating team already pulls (issue 13)', () => {
+  const perProject = { tagTemplate: '{project}-{date}-{shortsha}', repositoryMode: 'per-project' as const };
+
+  test('{shortsha:7} gives the old pipeline’s 7 hex digits: kaniko-20260304-0123456', () => {
+    const settings = { ...single, tagTemplate: '{project}-{date}-{shortsha:7}' };
+    const { tags, problems } = computeTags({ ...base, project: project('kaniko'), settings });
+    expect(problems).toEqual([]);
+    expect(tags.default).toBe('kaniko-20260304-0123456');
+    expect(templateProblems(settings.tagTemplate, 'single')).toEqual([]);
+  });
+
+  test.each([
+    ['{shortsha:3}', /only \{shortsha\} takes a length, from 4 to 40/],
+    ['{shortsha:41}', /from 4 to 40/],
+    ['{date:7}-{shortsha}', /only \{shortsha\} takes a length/],
+    ['{shortsha:x}', /only \{shortsha\} takes a length/],
+  ])('%s is refused with what to write', (template, message) => {
+    const problems = templateProblems(`{project}-${template}`, 'single');
+    expect(problems.map((p) => p.message).join('\n')).toMatch(message);
+  });
+
+  test('per-project repositories get kaniko:latest, not kaniko:kaniko-latest; the prefix can be set either way', () => {
+    const p = project('kaniko', { additional_tags: ['latest'] });
+    expect(computeTags({ ...base, project: p, settings: perProject }).tags.additional).toEqual(['latest']);
+    expect(computeTags({ ...base, project: p, settings: single }).tags.additional).toEqual(['kaniko-latest']);
+    expect(
+      computeTags({ ...base, project: p, settings: { ...perProject, prefixAdditionalTags: true } }).tags
+        .additional,
+    ).toEqual(['kaniko-latest']);
+    expect(
+      computeTags({ ...base, project: p, settings: { ...single, prefixAdditionalTags: false } }).tags
+        .additional,
+    ).toEqual(['latest']);
+  });
+
+  test.each([
+    ['v1.23.2', ['v1.23.2', '1.23', '1', '1.23.2', 'latest']],
+    ['refs/tags/v2.0.0', ['v2.0.0', '2.0', '2', '2.0.0', 'latest']],
+    ['1.4.0+build.7', ['1.4.0-build.7', '1.4', '1', '1.4.0-build.7', 'latest']],
+    // A pre-release gets no {major} or {major}.{minor} tag, as docker/metadata-action does.
+    ['v3.0.0-rc.1', ['v3.0.0-rc.1', '3.0.0-rc.1', 'latest']],
+  ])('upstream_ref %s fills {ref} {major}.{minor} {major} {version}', (ref, expected) => {
+    const p = project('kaniko', {
+      upstream_ref: ref,
+      additional_tags: ['{ref}', '{major}.{minor}', '{major}', '{version}', 'latest'],
+    });
+    const { tags, problems } = computeTags({ ...base, project: p, settings: perProject });
+    expect(problems).toEqual([]);
+    expect(tags.additional).toEqual(expected);
+  });
+
+  test('{ref} of a branch with a slash becomes a valid tag; a semver placeholder on a branch is a plan error naming the field', () => {
+    const branch = project('kaniko', { upstream_ref: 'release/1.x', additional_tags: ['{ref}'] });
+    expect(computeTags({ ...base, project: branch, settings: perProject }).tags.additional).toEqual([
+      'release-1.x',
+    ]);
+    const semver = project('kaniko', {
+      upstream_ref: 'main',
+      additional_tags: ['latest', '{major}.{minor}'],
+    });
+    const { problems } = computeTags({ ...base, project: semver, settings: perProject });
+    expect(problems).toEqual([
+      {
+        file: 'projects/kaniko/build-config.yaml',
+        field: 'additional_tags[1]',
+        message: '"{major}.{minor}" uses {major}, and upstream_ref "main" is not a semver version',
+        hint: 'use {ref}, or pin upstream_ref to a version such as v1.2.3',
+      },
+    ]);
+  });
+
+  test('a project built from this repository has no upstream_ref to fill a placeholder from', () => {
+    const local = project('app', {
+      use_local_context: true,
+      upstream_repo: undefined,
+      upstream_ref: undefined,
+      additional_tags: ['{ref}'],
+    });
+    const { problems } = computeTags({ ...base, project: local, settings: single });
+    expect(problems[0]?.message).toMatch(/uses \{ref\}, which comes from upstream_ref/);
+  });
+
+  test('every filled tag is still checked against the OCI grammar', () => {
+    const long = project('kaniko', {
+      upstream_ref: `v1.0.0-${'a'.repeat(130)}`,
+      additional_tags: ['{version}'],
+    });
+    const { problems } = computeTags({ ...base, project: long, settings: perProject });
+    expect(problems[0]).toMatchObject({
+      field: 'additional_tags[0]',
+      message: expect.stringMatching(/registries accept at most 128/),
+    });
+  });
+});
