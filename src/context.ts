@@ -1,5 +1,6 @@
 // The world, injected once: commands receive {cwd, env, now, log} and pass what they need down.
 // Nothing below the commands reads process.env, process.cwd() or the clock.
+import { inJob } from './ci/in-job.js';
 import { createLogger, type Logger } from './log.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -14,8 +15,7 @@ export interface Context {
 export function processContext(): Context {
   const env = process.env;
   // A GitLab job log renders ANSI colours and collapsible sections; NO_COLOR turns colours off.
-  // A job is known by CI_JOB_ID rather than GITLAB_CI, which gitlab-ci-local sets to false.
-  const job = Boolean(env['CI_JOB_ID']);
+  const job = inJob(env);
   const color = !('NO_COLOR' in env) && (job || Boolean(process.stderr.isTTY));
   return {
     cwd: process.cwd(),

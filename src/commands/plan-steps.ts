@@ -1,13 +1,15 @@
 // The planning steps `kiln plan` and `kiln prepare` share, in order: pin upstreams → assemble the
 // plan (pure) → render the child pipeline (pure) → check GitLab's limits.
 import type { CiEnv } from '../ci/ci-env.js';
+import { inJob } from '../ci/in-job.js';
 import type { Settings } from '../config/settings.js';
 import type { Context, Env } from '../context.js';
-import { KilnError } from '../errors.js';
+import { KilnError, throwIfProblems } from '../errors.js';
 import { resolveCommit } from '../git/revisions.js';
 import { assemblePlan } from '../plan/assemble-plan.js';
 import { hasUpstream, pinSources } from '../plan/pin-sources.js';
 import { type PipelineRef, refSlug } from '../plan/release.js';
+import { runnerTagVariableProblems } from '../plan/runner-tag-variables.js';
 import type { BuildPlan, PipelineInfo } from '../plan/types.js';
 import { checkUpstreamLinks } from '../plan/upstream-links.js';
 import {
@@ -126,6 +128,11 @@ export async function planPipeline(input: {
     pipeline: await pipelineInfo(input),
     awsRoleArnSet: Boolean(ctx.env['AWS_ROLE_ARN']),
   });
+  // In a job the CI/CD variables are there to check: a runner tag naming an unset one would
+  // leave its jobs pending forever. (A local `kiln plan` has none, by design.)
+  if (inJob(ctx.env)) {
+    throwIfProblems('PLAN_INVALID', 'the build plan is invalid', runnerTagVariableProblems(plan, ctx.env));
+  }
   return ctx.log.section('child pipeline: jobs, GitLab limits, YAML', async () =>
     renderPlan({
       plan,

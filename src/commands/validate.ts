@@ -5,11 +5,7 @@ import path from 'node:path';
 import { codeQualityReport } from '../config/code-quality.js';
 import { loadProjects } from '../config/load-projects.js';
 import { parseRebuildList } from '../config/rebuild-list.js';
-import {
-  DEFAULT_SETTINGS,
-  loadSettingsWithProblems,
-  type RawSettings,
-} from '../config/settings.js';
+import { DEFAULT_SETTINGS, loadSettingsWithProblems, type RawSettings } from '../config/settings.js';
 import type { Context } from '../context.js';
 import { formatProblem, KilnError, type Problem } from '../errors.js';
 import { sharedTagProblems, templateProblems } from '../plan/tags.js';

@@ -57,6 +57,10 @@ export const SETTING_RULES: Partial<Record<keyof RawSettings, Rule>> = {
 
 /** Each item of a list setting. */
 export const ITEM_RULES: Partial<Record<keyof RawSettings, Rule>> = {
+  manifestRunnerTags: {
+    pattern: /^[^\s,;=]+$/,
+    hint: 'runner tags such as small or $UTILITY_RUNNER_TAG, comma-separated',
+  },
   exclude: {
     pattern: /^[^\s/\\]+$/,
     hint: 'folder names, or globs over them, such as hack, docs or wip-*; no paths',

@@ -28,6 +28,8 @@ export interface Settings {
   repositoryMode: 'single' | 'per-project';
   /** Runner tags per platform; values may reference CI variables, GitLab expands them. */
   runnerTags: Record<Platform, string[]>;
+  /** Runner tags of the manifest, summary and no-op jobs; unset: those of linux/amd64. */
+  manifestRunnerTags?: string[];
   builder: BuilderName;
   images: { kaniko: string; buildah: string; kiln: string };
   /** Placeholders: {project} {date} {shortsha} {shortsha:N} {sha} {pipeline}. */
@@ -107,6 +109,7 @@ const fileSchema = z
     registry: z.string(),
     repository_mode: z.enum(['single', 'per-project']),
     runner_tags: z.record(z.string(), z.union([z.string(), list])),
+    manifest_runner_tags: z.union([z.string(), list]),
     builder: z.enum(['kaniko', 'buildah']),
     images: z.object({ kaniko: z.string(), buildah: z.string(), kiln: z.string() }).partial().strict(),
     tag_template: z.string().min(1),
@@ -143,6 +146,7 @@ export const ENV_NAMES = {
   registry: 'KILN_REGISTRY',
   repositoryMode: 'KILN_REPOSITORY_MODE',
   runnerTags: 'KILN_RUNNER_TAGS',
+  manifestRunnerTags: 'KILN_MANIFEST_RUNNER_TAGS',
   builder: 'KILN_BUILDER',
   kanikoImage: 'KILN_KANIKO_IMAGE',
   buildahImage: 'KILN_BUILDAH_IMAGE',
@@ -234,6 +238,10 @@ function applyRaw(
         s[key] = splitList(value);
         checkSetting(key, s[key], problems, { field });
         break;
+      case 'manifestRunnerTags':
+        s.manifestRunnerTags = splitList(value);
+        checkSetting(key, s.manifestRunnerTags, problems, { field });
+        break;
       case 'runnerTags':
         s.runnerTags = parseRunnerTags(value, problems, field);
         checkSetting(key, Object.values(s.runnerTags).flat(), problems, { field });
@@ -297,6 +305,10 @@ function applyFile(base: Settings, file: SettingsFile): Settings {
     s.runnerTags = Object.fromEntries(
       Object.entries(file.runner_tags).map(([p, tags]) => [p, typeof tags === 'string' ? [tags] : tags]),
     );
+  }
+  if (file.manifest_runner_tags !== undefined) {
+    const tags = file.manifest_runner_tags;
+    s.manifestRunnerTags = typeof tags === 'string' ? [tags] : tags;
   }
   if (file.builder !== undefined) s.builder = file.builder;
   if (file.tag_template !== undefined) s.tagTemplate = file.tag_template;

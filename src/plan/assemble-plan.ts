@@ -2,7 +2,7 @@
 // Every problem (runner tags, tags, upstream URLs, image placeholders) is collected, then thrown once.
 import type { Settings } from '../config/settings.js';
 import { type Problem, throwIfProblems } from '../errors.js';
-import { imageProblems } from '../render/gitlab-escape.js';
+import { imageProblems, runnerTagProblems } from '../render/gitlab-escape.js';
 import type { Project, Selection } from '../types.js';
 import type { ImageLookup } from './image-placeholders.js';
 import { type PlanContext, planProject } from './plan-project.js';
@@ -119,6 +119,12 @@ export function assemblePlan(input: AssemblePlanInput): BuildPlan {
     ),
   );
 
+  // The manifest, summary and no-op jobs run on any architecture: linux/amd64's runners unless
+  // manifest_runner_tags names others.
+  const utilityRunnerTags = settings.manifestRunnerTags ?? settings.runnerTags['linux/amd64'] ?? [];
+  for (const [i, tag] of (settings.manifestRunnerTags ?? []).entries()) {
+    problems.push(...runnerTagProblems(tag, `manifest_runner_tags[${i}]`));
+  }
   throwIfProblems('PLAN_INVALID', 'the build plan is invalid', problems);
   return {
     version: 1,
@@ -132,7 +138,7 @@ export function assemblePlan(input: AssemblePlanInput): BuildPlan {
     projects: planned,
     cacheRepositories: [...cacheRepos].sort(),
     images: { ...settings.images },
-    utilityRunnerTags: settings.runnerTags['linux/amd64'] ?? [],
+    utilityRunnerTags,
     awsOidc: ctx.awsOidc,
     deleted: selection.deleted,
     notes: selection.notes,

@@ -154,6 +154,51 @@ describe('kiln prepare', () => {
     expect(existsSync(path.join(out, 'c.yml'))).toBe(false);
   });
 
+  // Issue 13: the default runner tags are $CICD_TAG_AMD64 and $CICD_TAG_ARM64. Unset, GitLab gives
+  // the jobs a tag no runner has, and they wait, pending, with nothing in any log.
+  test.each([
+    ['unset', { CICD_TAG_AMD64: 'amd64' }, 'not set'],
+    ['empty', { CICD_TAG_AMD64: 'amd64', CICD_TAG_ARM64: ' ' }, 'empty'],
+  ])(
+    'in a job, a runner tag naming a CI variable that is %s fails prepare, naming it and the platform',
+    async (_, vars, state) => {
+      const out = tempDir('prepare-tags');
+      const run = await kiln(
+        ['prepare', '--output', path.join(out, 'c.yml')],
+        ciEnv({ CI_JOB_ID: '5', ...vars }),
+      );
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(
+        `runner_tags.linux/arm64: runner tag "$CICD_TAG_ARM64" for linux/arm64 names the CI variable CICD_TAG_ARM64, which is ${state} in this pipeline: its jobs would wait for a runner forever (hint: define CICD_TAG_ARM64 as a CI/CD variable`,
+      );
+      expect(existsSync(path.join(out, 'c.yml'))).toBe(false);
+      const set = await kiln(
+        ['prepare', '--output', path.join(out, 'c.yml')],
+        ciEnv({ CI_JOB_ID: '5', CICD_TAG_AMD64: 'amd64', CICD_TAG_ARM64: 'arm64' }),
+      );
+      expect(set.code, set.stderr).toBe(0);
+    },
+  );
+
+  test('manifest_runner_tags put the manifest and summary jobs on their own runners, checked the same way', async () => {
+    const out = tempDir('prepare-utility');
+    const env = ciEnv({
+      CI_JOB_ID: '5',
+      CICD_TAG_AMD64: 'amd64',
+      CICD_TAG_ARM64: 'arm64',
+      KILN_MANIFEST_RUNNER_TAGS: 'small,$UTILITY',
+    });
+    const missing = await kiln(['prepare', '--output', path.join(out, 'c.yml')], env);
+    expect(missing.stderr).toContain(
+      'manifest_runner_tags: runner tag "$UTILITY" for the manifest and summary jobs names the CI variable UTILITY, which is not set',
+    );
+    const run = await kiln(['prepare', '--output', path.join(out, 'c.yml')], { ...env, UTILITY: 'tiny' });
+    expect(run.code, run.stderr).toBe(0);
+    const child = parse(readFileSync(path.join(out, 'c.yml'), 'utf8')) as Record<string, { tags?: string[] }>;
+    expect(child['.kiln:manifest']?.tags).toEqual(['small', '$UTILITY']);
+    expect(child['kiln:summary']?.tags).toEqual(['small', '$UTILITY']);
+  });
+
   // Issue 15: a manual (web), API, trigger or scheduled pipeline on another branch once moved the
   // release tags to that branch's code. GitLab's own variables say which ref runs and whether it
   // is protected; the plan, the log and the manifest spec say what moves.
