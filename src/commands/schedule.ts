@@ -6,7 +6,7 @@ import { loadSettings } from '../config/settings.js';
 import { KilnError, usageError } from '../errors.js';
 import { createGitlabClient } from '../gitlab/client.js';
 import { gitlabHost, gitlabToken, serverFromApiUrl } from '../gitlab/host.js';
-import { ensureSchedule, isCronExpression, type ScheduleSpec } from '../gitlab/schedules.js';
+import { ensureSchedule, isCronExpression, SCHEDULE_MARKER, type ScheduleSpec } from '../gitlab/schedules.js';
 import { type Command, parseFlags } from './command.js';
 
 export const DEFAULT_SCHEDULE = {
@@ -93,6 +93,11 @@ export const scheduleCommand: Command = {
     const what = `pipeline schedule #${result.id} "${spec.description}" (${spec.cron} ${spec.timezone}, ref ${spec.ref}${spec.active ? '' : ', inactive'})`;
     const verb = { create: 'created', update: 'updated', unchanged: 'already up to date:' }[result.action];
     ctx.log.out(`${verb} ${what}`);
+    if (result.marker !== 'present') {
+      ctx.log.info(
+        `${result.marker} its variable ${SCHEDULE_MARKER.key}=${SCHEDULE_MARKER.value}: the component runs kiln only in this schedule`,
+      );
+    }
     if (result.duplicates.length > 0) {
       ctx.log.warn(
         `schedules ${result.duplicates.map((id) => `#${id}`).join(', ')} have the same description and were left alone; delete them in Build > Pipeline schedules`,

@@ -4,6 +4,12 @@
 import { gitlabCall } from './call.js';
 import type { GitlabClient } from './client.js';
 
+/**
+ * The variable kiln's schedule carries, and the component's rules look for: a project may have
+ * other schedules (nightly tests, cleanups), and those run nothing of kiln's.
+ */
+export const SCHEDULE_MARKER = { key: 'KILN_SCHEDULE', value: 'rebuild' } as const;
+
 // Editing a schedule someone else owns needs Maintainer (GitLab then makes the token's user the owner).
 const ACCESS = 'needs the api scope and at least the Maintainer role';
 
@@ -70,6 +76,8 @@ export interface EnsureScheduleOptions {
 export interface EnsureScheduleResult {
   action: ScheduleChange['kind'];
   id: number;
+  /** What was done to the marker variable KILN_SCHEDULE=rebuild. */
+  marker: 'added' | 'corrected' | 'present';
   /** Schedules with the same description that kiln left alone (created by hand, say). */
   duplicates: number[];
 }
@@ -88,7 +96,8 @@ export async function ensureSchedule(options: EnsureScheduleOptions): Promise<En
         active: spec.active,
       }),
     );
-    return { action: 'create', id: Number((created as { id: number }).id), duplicates: [] };
+    const id = Number((created as { id: number }).id);
+    return { action: 'create', id, marker: await ensureMarker(api, projectId, id), duplicates: [] };
   }
   if (change.kind === 'update') {
     await gitlabCall(`updating pipeline schedule ${change.id} of project ${projectId}`, ACCESS, () =>
@@ -100,5 +109,31 @@ export async function ensureSchedule(options: EnsureScheduleOptions): Promise<En
       }),
     );
   }
-  return { action: change.kind, id: change.id, duplicates: change.duplicates };
+  const marker = await ensureMarker(api, projectId, change.id);
+  return { action: change.kind, id: change.id, marker, duplicates: change.duplicates };
+}
+
+/** Sets KILN_SCHEDULE=rebuild on the schedule: a schedule made before kiln marked its own gets it too. */
+async function ensureMarker(
+  api: GitlabClient,
+  projectId: string,
+  id: number,
+): Promise<EnsureScheduleResult['marker']> {
+  const { key, value } = SCHEDULE_MARKER;
+  const schedule = (await gitlabCall(`reading pipeline schedule ${id} of project ${projectId}`, ACCESS, () =>
+    api.PipelineSchedules.show(projectId, id),
+  )) as unknown as { variables?: { key: string; value: string }[] };
+  const current = schedule.variables?.find((v) => v.key === key);
+  if (current?.value === value) return 'present';
+  const what = `the ${key} variable of pipeline schedule ${id} of project ${projectId}`;
+  if (current) {
+    await gitlabCall(`updating ${what}`, ACCESS, () =>
+      api.PipelineScheduleVariables.edit(projectId, id, key, value),
+    );
+    return 'corrected';
+  }
+  await gitlabCall(`adding ${what}`, ACCESS, () =>
+    api.PipelineScheduleVariables.create(projectId, id, key, value),
+  );
+  return 'added';
 }

@@ -292,7 +292,8 @@ describe('kiln under gitlab-ci-local, end to end', () => {
   }, 300_000);
 
   test('a scheduled pipeline rebuilds exactly the projects in rebuild-weekly.txt', async () => {
-    const run = await pipeline({ CI_PIPELINE_SOURCE: 'schedule' });
+    // The schedule kiln schedule ensure creates carries KILN_SCHEDULE=rebuild.
+    const run = await pipeline({ CI_PIPELINE_SOURCE: 'schedule', KILN_SCHEDULE: 'rebuild' });
     expect(kilnJobs(run)).toEqual(jobsFor(['hello-local']));
   }, 300_000);
 

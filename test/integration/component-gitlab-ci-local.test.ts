@@ -200,17 +200,27 @@ describe('the component under gitlab-ci-local', () => {
     expect(run.record['KILN_MERGE_REQUESTS']).toBe('build');
   });
 
-  test.each(['schedule', 'web', 'api', 'trigger', 'pipeline'])(
+  test.each(['schedule', 'web', 'api', 'trigger', 'chat', 'pipeline', 'parent_pipeline'])(
     'a %s pipeline runs the prepare job and the child pipeline',
     (source) => {
+      // kiln's own schedule carries the variable kiln schedule ensure sets.
+      const marker = source === 'schedule' ? ['--variable', 'KILN_SCHEDULE=rebuild'] : [];
       const run = runPipeline(consumerRepo(`source-${source}`), [
         '--variable',
         `CI_PIPELINE_SOURCE=${source}`,
+        ...marker,
       ]);
       expect(run.output).toContain('PASS  images-prepare');
       expect(run.output).toContain('child pipeline ran');
     },
   );
+
+  test('another schedule of the project (no KILN_SCHEDULE=rebuild) runs none of kiln’s jobs', () => {
+    const run = runPipeline(consumerRepo('other-schedule'), ['--variable', 'CI_PIPELINE_SOURCE=schedule']);
+    expect(run.output).toContain('PASS  check-projects');
+    expect(run.output).not.toContain('images-prepare');
+    expect(run.output).not.toContain('child pipeline ran');
+  });
 
   test('a push to another branch runs none of kiln’s jobs', () => {
     const run = runPipeline(consumerRepo('feature', undefined, 'feature'));

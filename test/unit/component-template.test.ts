@@ -140,6 +140,20 @@ describe('the prepare job', () => {
     ).toBe(true);
   });
 
+  test("the manual pipeline sources of its rules are the README's, and only kiln's schedule runs it", () => {
+    const rules = (prepare['rules'] as { if: string }[]).map((r) => r.if);
+    const manual = rules
+      .map((r) => /=~ \/\^\(([^)]*)\)\$\//.exec(r)?.[1])
+      .find(Boolean)
+      ?.split('|');
+    const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    const row = readme.split('\n').find((line) => line.startsWith('| `web`'));
+    const listed = [...(row?.split('|')[1] ?? '').matchAll(/`([a-z_]+)`/g)].map((m) => m[1]);
+    expect(manual?.sort()).toEqual(listed.sort());
+    expect(rules).toContain('$CI_PIPELINE_SOURCE == "schedule" && $KILN_SCHEDULE == "rebuild"');
+    expect(rules.filter((r) => r.includes('"schedule"'))).toHaveLength(1);
+  });
+
   test('the trigger job runs the artifact of the prepare job and mirrors its status', () => {
     const trigger = body['$[[ inputs.job_prefix ]]-build']!['trigger'] as Record<string, unknown>;
     expect(trigger).toEqual({

@@ -57,19 +57,25 @@ describe('ensureSchedule', () => {
     expect(await ensureSchedule({ api, projectId: '42', spec: WEEKLY })).toEqual({
       action: 'create',
       id: 1000,
+      marker: 'added',
       duplicates: [],
     });
-    expect(stub.requests.at(-1)).toMatchObject({
-      method: 'POST',
+    expect(stub.requests.find((r) => r.method === 'POST')).toMatchObject({
       path: '/api/v4/projects/42/pipeline_schedules',
       body: { description: 'kiln weekly rebuild', ref: 'main', cron: '0 3 * * 1', cron_timezone: 'UTC' },
     });
+    // The marker the component's rules look for: only this schedule runs kiln's jobs.
+    expect(stub.schedules.find((s) => s.id === 1000)?.variables).toEqual([
+      { key: 'KILN_SCHEDULE', value: 'rebuild', variable_type: 'env_var' },
+    ]);
     // GitLab answers with refs/heads/main: still the same schedule, nothing to change.
     expect(await ensureSchedule({ api, projectId: '42', spec: WEEKLY })).toEqual({
       action: 'unchanged',
       id: 1000,
+      marker: 'present',
       duplicates: [],
     });
+    expect(stub.schedules.find((s) => s.id === 5)?.variables).toBeUndefined();
     expect(stub.schedules.filter((s) => s.description === WEEKLY.description)).toHaveLength(1);
     expect(stub.schedules.find((s) => s.id === 5)?.cron).toBe('0 1 * * *');
   });
@@ -98,9 +104,8 @@ describe('ensureSchedule', () => {
       projectId: 'acme/images',
       spec: { ...WEEKLY, timezone: 'Europe/Berlin' },
     });
-    expect(result).toEqual({ action: 'update', id: 8, duplicates: [9] });
-    expect(stub.requests.at(-1)).toMatchObject({
-      method: 'PUT',
+    expect(result).toEqual({ action: 'update', id: 8, marker: 'added', duplicates: [9] });
+    expect(stub.requests.find((r) => r.method === 'PUT')).toMatchObject({
       path: '/api/v4/projects/acme%2Fimages/pipeline_schedules/8',
     });
     expect(stub.schedules.find((s) => s.id === 8)).toMatchObject({
@@ -127,15 +132,20 @@ describe('ensureSchedule', () => {
       cron: WEEKLY.cron,
       cron_timezone: 'UTC',
       active: true,
+      // Someone changed the marker by hand: kiln sets it back.
+      variables: [{ key: 'KILN_SCHEDULE', value: 'nightly', variable_type: 'env_var' }],
     };
     const { stub, api } = await start([...others, ours]);
     expect(await ensureSchedule({ api, projectId: '42', spec: WEEKLY })).toEqual({
       action: 'unchanged',
       id: 500,
+      marker: 'corrected',
       duplicates: [],
     });
-    expect(stub.requests.filter((r) => r.method === 'GET')).toHaveLength(2);
+    // Two pages of the list, then the schedule itself for its variables.
+    expect(stub.requests.filter((r) => r.method === 'GET')).toHaveLength(3);
     expect(stub.requests.some((r) => r.method === 'POST')).toBe(false);
+    expect(stub.schedules.find((s) => s.id === 500)?.variables?.[0]?.value).toBe('rebuild');
   });
 
   test.each([

@@ -1,8 +1,11 @@
 // No GitLab runs here: this local HTTP server on 127.0.0.1 answers the documented REST endpoints
 // kiln uses for schedules and merge-request notes, with GitLab's shapes and status codes:
-//   GET/POST /api/v4/projects/:id/pipeline_schedules, PUT …/pipeline_schedules/:schedule_id
+//   GET/POST /api/v4/projects/:id/pipeline_schedules, GET/PUT …/pipeline_schedules/:schedule_id
 //     (https://docs.gitlab.com/api/pipeline_schedules/) — `ref` is returned as a full ref
-//     (`refs/heads/main`), as current GitLab versions do; a bad cron is 400 {"message":{"cron":[…]}}.
+//     (`refs/heads/main`), as current GitLab versions do; a bad cron is 400 {"message":{"cron":[…]}};
+//     the list has no `variables`, a single schedule has them;
+//   POST …/pipeline_schedules/:schedule_id/variables, PUT …/variables/:key (400 when the key is
+//     taken, 404 when it is not there), as the pipeline schedule variables endpoints answer.
 //   GET/POST /api/v4/projects/:id/merge_requests/:iid/notes, PUT …/notes/:note_id
 //     (https://docs.gitlab.com/api/notes/#merge-requests)
 // `:id` is the numeric id or the URL-encoded path; 401 {"message":"401 Unauthorized"} without the token.
@@ -17,6 +20,7 @@ export interface StubSchedule {
   cron: string;
   cron_timezone: string;
   active: boolean;
+  variables?: { key: string; value: string; variable_type: string }[];
 }
 
 export interface StubNote {
@@ -86,7 +90,37 @@ export async function startSchedulesNotesStub(options: {
       schedules.push(created);
       return json(201, scheduleJson(created));
     }
+    const v = /^pipeline_schedules\/(\d+)\/variables(?:\/([^/]+))?$/.exec(rest);
+    if (v) {
+      const found = schedules.find((x) => x.id === Number(v[1]));
+      if (!found) return json(404, { message: '404 Pipeline Schedule Not Found' });
+      const variables = (found.variables ??= []);
+      if (!v[2] && method === 'POST') {
+        if (typeof body['key'] !== 'string' || typeof body['value'] !== 'string')
+          return json(400, { error: 'key is missing, value is missing' });
+        if (variables.some((x) => x.key === body['key']))
+          return json(400, { message: { key: ['has already been taken'] } });
+        const created = {
+          key: body['key'],
+          value: body['value'],
+          variable_type: String(body['variable_type'] ?? 'env_var'),
+        };
+        variables.push(created);
+        return json(201, created);
+      }
+      const existing = variables.find((x) => x.key === decodeURIComponent(v[2] ?? ''));
+      if (v[2] && method === 'PUT') {
+        if (!existing) return json(404, { message: '404 Variable Not Found' });
+        if (typeof body['value'] === 'string') existing.value = body['value'];
+        return json(200, existing);
+      }
+    }
     const s = /^pipeline_schedules\/(\d+)$/.exec(rest);
+    if (s && method === 'GET') {
+      const found = schedules.find((x) => x.id === Number(s[1]));
+      if (!found) return json(404, { message: '404 Pipeline Schedule Not Found' });
+      return json(200, { ...scheduleJson(found), variables: found.variables ?? [] });
+    }
     if (s && method === 'PUT') {
       const found = schedules.find((x) => x.id === Number(s[1]));
       if (!found) return json(404, { message: '404 Pipeline Schedule Not Found' });
@@ -127,7 +161,7 @@ function fullRef(ref: string): string {
   return ref.startsWith('refs/') ? ref : `refs/heads/${ref}`;
 }
 
-function scheduleJson(s: StubSchedule) {
+function scheduleJson({ variables: _, ...s }: StubSchedule) {
   return {
     ...s,
     next_run_at: '2026-11-30T03:00:00.000Z',
