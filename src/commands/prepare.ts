@@ -2,6 +2,7 @@
 // child pipeline; creates missing ECR repositories; writes the child pipeline and plan.json.
 
 import path from 'node:path';
+import type { Settings } from '../config/settings.js';
 import type { Context } from '../context.js';
 import { formatPlan } from '../plan/format-plan.js';
 import { isEcrRegistry, registryHost, repositoriesToCreate } from '../plan/repositories.js';
@@ -51,7 +52,12 @@ function ecrRepositories(plan: BuildPlan): string[] {
   return repositoriesToCreate(plan).filter(isEcrRegistry);
 }
 
-async function ensureEcr(repositories: string[], ctx: Context, region: string): Promise<void> {
+async function ensureEcr(
+  repositories: string[],
+  ctx: Context,
+  settings: Pick<Settings, 'awsRegion' | 'ecrTagMutability' | 'ecrScanOnPush'>,
+): Promise<void> {
+  const region = settings.awsRegion;
   const ecr = parseEcrHost(registryHost(repositories[0] ?? ''));
   // Loaded only for ECR registries: the AWS SDK is most of the bundle's start-up.
   const [{ ecrEndpointFromEnv }, { ensureRepositories }] = await Promise.all([
@@ -63,6 +69,8 @@ async function ensureEcr(repositories: string[], ctx: Context, region: string): 
     repositories,
     region: region || ecr?.region || '',
     registryId: ecr?.registryId ?? '',
+    imageTagMutability: settings.ecrTagMutability,
+    scanOnPush: settings.ecrScanOnPush,
     ...(endpoint ? { endpoint } : {}),
     log: ctx.log,
   });
@@ -89,9 +97,10 @@ export const prepareCommand: Command = {
     const { plan, yaml, parts } = await planPipeline({ ctx, ...selected, childFile });
     const table = formatPlan(plan);
     await ctx.log.section('plan', async (log) => log.info(table));
-    const ecr = ecrRepositories(plan);
+    // create_repositories: false leaves ECR alone (repositories managed elsewhere, by Terraform say).
+    const ecr = selected.settings.createRepositories ? ecrRepositories(plan) : [];
     if (ecr.length > 0) {
-      await ctx.log.section('ECR repositories', () => ensureEcr(ecr, ctx, selected.settings.awsRegion));
+      await ctx.log.section('ECR repositories', () => ensureEcr(ecr, ctx, selected.settings));
     }
     const planFile = path.resolve(ctx.cwd, values.plan ?? PLAN_FILE);
     for (const part of parts) await write(path.resolve(ctx.cwd, part.file), part.yaml, 'child pipeline part');

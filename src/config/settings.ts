@@ -55,6 +55,12 @@ export interface Settings {
   /** Talk plain HTTP to the registry (local registries in tests and demos). */
   insecureRegistry: boolean;
   awsRegion: string;
+  /** Whether prepare creates missing ECR repositories (looking each up first). */
+  createRepositories: boolean;
+  /** Tag mutability of repositories kiln creates. */
+  ecrTagMutability: 'MUTABLE' | 'IMMUTABLE';
+  /** ECR's scan on push for repositories kiln creates. */
+  ecrScanOnPush: boolean;
   /** How many `git ls-remote` the prepare job runs at once to pin upstream refs. */
   pinConcurrency: number;
 }
@@ -90,6 +96,10 @@ export const DEFAULT_SETTINGS: Settings = {
   mergeRequests: 'plan',
   insecureRegistry: false,
   awsRegion: '',
+  createRepositories: true,
+  // Floating tags (latest, stable) must move.
+  ecrTagMutability: 'MUTABLE',
+  ecrScanOnPush: false,
   // Measured (docs/benchmarks.md, "Pinning many upstreams"): 128 upstreams at a 50 ms round trip
   // pin in 0.65x the time of 8 at a time; 32 and 64 at a time are slower again on 2 cores.
   pinConcurrency: 16,
@@ -126,6 +136,9 @@ const fileSchema = z
     merge_requests: z.enum(['plan', 'build']),
     insecure_registry: z.boolean(),
     aws_region: z.string(),
+    create_repositories: z.boolean(),
+    ecr_tag_mutability: z.enum(['MUTABLE', 'IMMUTABLE']),
+    ecr_scan_on_push: z.boolean(),
     pin_concurrency: z.number().int().min(1).max(MAX_PIN_CONCURRENCY),
   })
   .partial()
@@ -165,6 +178,9 @@ export const ENV_NAMES = {
   mergeRequests: 'KILN_MERGE_REQUESTS',
   insecureRegistry: 'KILN_INSECURE_REGISTRY',
   awsRegion: 'KILN_AWS_REGION',
+  createRepositories: 'KILN_CREATE_REPOSITORIES',
+  ecrTagMutability: 'KILN_ECR_TAG_MUTABILITY',
+  ecrScanOnPush: 'KILN_ECR_SCAN_ON_PUSH',
   pinConcurrency: 'KILN_PIN_CONCURRENCY',
 } as const;
 
@@ -261,7 +277,13 @@ function applyRaw(
         break;
       case 'cache':
       case 'insecureRegistry':
+      case 'createRepositories':
+      case 'ecrScanOnPush':
         s[key] = parseBoolean(value, problems, field) ?? s[key];
+        break;
+      case 'ecrTagMutability':
+        s.ecrTagMutability =
+          oneOf(value, ['MUTABLE', 'IMMUTABLE'] as const, problems, field) ?? s.ecrTagMutability;
         break;
       case 'prefixAdditionalTags':
         s.prefixAdditionalTags = parseBoolean(value, problems, field) ?? s.prefixAdditionalTags;
@@ -325,6 +347,9 @@ function applyFile(base: Settings, file: SettingsFile): Settings {
   if (file.merge_requests !== undefined) s.mergeRequests = file.merge_requests;
   if (file.insecure_registry !== undefined) s.insecureRegistry = file.insecure_registry;
   if (file.aws_region !== undefined) s.awsRegion = file.aws_region;
+  if (file.create_repositories !== undefined) s.createRepositories = file.create_repositories;
+  if (file.ecr_tag_mutability !== undefined) s.ecrTagMutability = file.ecr_tag_mutability;
+  if (file.ecr_scan_on_push !== undefined) s.ecrScanOnPush = file.ecr_scan_on_push;
   if (file.pin_concurrency !== undefined) s.pinConcurrency = file.pin_concurrency;
   return s;
 }

@@ -1,7 +1,14 @@
 // Creates the ECR repositories a plan pushes to (the image repository and the per-architecture
-// cache repositories) when they are missing. Safe to call on every pipeline: an existing
-// repository (RepositoryAlreadyExistsException) counts as success, so parallel pipelines never race.
-import { CreateRepositoryCommand, RepositoryAlreadyExistsException } from '@aws-sdk/client-ecr';
+// cache repositories) when they are missing. Each is looked up first (DescribeRepositories), so a
+// role that may describe but not create works as long as they all exist; only the missing ones
+// are created. Safe on every pipeline: one created by a parallel pipeline in between
+// (RepositoryAlreadyExistsException) counts as there.
+import {
+  CreateRepositoryCommand,
+  DescribeRepositoriesCommand,
+  RepositoryAlreadyExistsException,
+  RepositoryNotFoundException,
+} from '@aws-sdk/client-ecr';
 import pLimit from 'p-limit';
 import type { Logger } from '../../log.js';
 import { createEcrClient, type EcrClientOptions, ecrError } from './ecr-client.js';
@@ -14,6 +21,8 @@ export interface EnsureRepositoriesOptions extends EcrClientOptions {
   registryId?: string;
   /** For new repositories only; existing ones keep their setting. Default MUTABLE (floating tags move). */
   imageTagMutability?: 'MUTABLE' | 'IMMUTABLE';
+  /** For new repositories only: ECR's basic scan of each pushed image. Default off. */
+  scanOnPush?: boolean;
   log?: Logger;
 }
 
@@ -29,28 +38,55 @@ export async function ensureRepositories(
   const names = [...new Set(options.repositories.map(ecrRepositoryName))].sort();
   const limit = pLimit(4);
   const result: EnsureRepositoriesResult = { created: [], existing: [] };
+  const registry = options.registryId ? { registryId: options.registryId } : {};
+  // By name too: a second copy of the SDK (bundled, or a test's) has classes of its own.
+  const notFound = (error: unknown) =>
+    error instanceof RepositoryNotFoundException || (error as Error).name === 'RepositoryNotFoundException';
+  const alreadyThere = (error: unknown) =>
+    error instanceof RepositoryAlreadyExistsException ||
+    (error as Error).name === 'RepositoryAlreadyExistsException';
+  const exists = async (repositoryName: string): Promise<boolean> => {
+    try {
+      await client.send(new DescribeRepositoriesCommand({ repositoryNames: [repositoryName], ...registry }));
+      return true;
+    } catch (error) {
+      if (notFound(error)) return false;
+      throw ecrError(
+        `DescribeRepositories ${repositoryName}`,
+        error,
+        accessHint('ecr:DescribeRepositories', error),
+      );
+    }
+  };
   await Promise.all(
     names.map((repositoryName) =>
       limit(async () => {
+        if (await exists(repositoryName)) {
+          result.existing.push(repositoryName);
+          return;
+        }
         try {
           await client.send(
             new CreateRepositoryCommand({
               repositoryName,
-              ...(options.registryId ? { registryId: options.registryId } : {}),
+              ...registry,
               imageTagMutability: options.imageTagMutability ?? 'MUTABLE',
+              imageScanningConfiguration: { scanOnPush: options.scanOnPush ?? false },
             }),
           );
           result.created.push(repositoryName);
           options.log?.info(`ECR: created repository ${repositoryName}`);
         } catch (error) {
-          if (
-            error instanceof RepositoryAlreadyExistsException ||
-            (error as Error).name === 'RepositoryAlreadyExistsException'
-          ) {
+          if (alreadyThere(error)) {
             result.existing.push(repositoryName);
             return;
           }
-          throw ecrError(`CreateRepository ${repositoryName}`, error);
+          throw ecrError(
+            `CreateRepository ${repositoryName}`,
+            error,
+            accessHint('ecr:CreateRepository', error) ??
+              'check the repository name and the IAM policy of the role',
+          );
         }
       }),
     ),
@@ -58,4 +94,13 @@ export async function ensureRepositories(
   result.created.sort();
   result.existing.sort();
   return result;
+}
+
+/** An AccessDenied names the IAM action the role lacks, and how to do without it. */
+function accessHint(action: string, error: unknown): string | undefined {
+  const text = `${(error as Error).name} ${(error as Error).message}`;
+  if (!/AccessDenied|not authorized/i.test(text)) return undefined;
+  return action === 'ecr:CreateRepository'
+    ? `the role may not call ${action}: grant it (on arn:aws:ecr:<region>:<account>:repository/*), or create the repository yourself; with every repository in place, kiln needs only ecr:DescribeRepositories, or nothing with create_repositories: false`
+    : `the role may not call ${action}: grant it, or set create_repositories: false when the repositories are managed elsewhere`;
 }

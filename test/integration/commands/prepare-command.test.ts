@@ -396,15 +396,30 @@ describe('kiln prepare: merge requests and ECR', () => {
     // AWS ECR cannot run here: a local server answers CreateRepository as ECR's documented
     // JSON 1.1 API does (X-Amz-Target header, RepositoryAlreadyExistsException as __type).
     const created: string[] = [];
+    const calls: string[] = [];
     const existing = new Set(['images/lib']);
     const server = createServer(async (req: IncomingMessage, res) => {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const body = JSON.parse(Buffer.concat(chunks).toString()) as {
         repositoryName: string;
+        repositoryNames?: string[];
         registryId?: string;
       };
       res.setHeader('content-type', 'application/x-amz-json-1.1');
+      calls.push(String(req.headers['x-amz-target']).split('.')[1] ?? '');
+      if (req.headers['x-amz-target'] === 'AmazonEC2ContainerRegistry_V20150921.DescribeRepositories') {
+        const name = body.repositoryNames?.[0] ?? '';
+        if (!existing.has(name) && !created.includes(name)) {
+          res.statusCode = 400;
+          res.end(
+            JSON.stringify({ __type: 'RepositoryNotFoundException', message: `'${name}' does not exist` }),
+          );
+          return;
+        }
+        res.end(JSON.stringify({ repositories: [{ repositoryName: name }] }));
+        return;
+      }
       if (req.headers['x-amz-target'] !== 'AmazonEC2ContainerRegistry_V20150921.CreateRepository') {
         res.statusCode = 400;
         res.end(JSON.stringify({ __type: 'InvalidParameterException', message: 'unexpected call' }));
@@ -448,6 +463,25 @@ describe('kiln prepare: merge requests and ECR', () => {
       expect(run.code, run.stderr).toBe(0);
       expect(created.sort()).toEqual(['images/app', 'images/cache/amd64', 'images/cache/arm64']);
       expect(run.stderr).toContain('ECR: 3 repositories created, 1 already there');
+      // Looked up first: only the missing ones were created.
+      expect(calls.filter((c) => c === 'DescribeRepositories')).toHaveLength(4);
+      expect(calls.filter((c) => c === 'CreateRepository')).toHaveLength(3);
+
+      // create_repositories: false leaves ECR alone.
+      calls.length = 0;
+      const untouched = await kiln(
+        ['prepare', '--output', path.join(out, 'c2.yml')],
+        ciEnv({
+          CI_COMMIT_SHA: ecrMono.sha(),
+          KILN_REGISTRY: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/images',
+          KILN_REPOSITORY_MODE: 'per-project',
+          KILN_CREATE_REPOSITORIES: 'false',
+          AWS_ENDPOINT_URL_ECR: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        }),
+        ecrMono.dir,
+      );
+      expect(untouched.code, untouched.stderr).toBe(0);
+      expect(calls).toEqual([]);
     } finally {
       process.env['AWS_ACCESS_KEY_ID'] = saved.id;
       process.env['AWS_SECRET_ACCESS_KEY'] = saved.secret;

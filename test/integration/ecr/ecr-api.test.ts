@@ -16,6 +16,8 @@ import { OCI_INDEX } from '../../../src/registry/media-types.js';
 const ACCOUNT = '123456789012';
 const ECR_HOST = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`;
 const PASSWORD = 'ecr-registry-password-0123456789';
+/** Created by a parallel pipeline between kiln's lookup and its create. */
+const RACED = 'images/raced';
 
 interface Seen {
   target: string;
@@ -33,8 +35,10 @@ describe('ECR adapter against a local server speaking ECR JSON 1.1', () => {
   let server: Server;
   let endpoint: string;
   const seen: Seen[] = [];
-  const existing = new Set(['images']);
+  const existing = new Set(['images', RACED]);
   let denyToken = false;
+  /** A role that may describe but not create repositories. */
+  let denyCreate = false;
 
   beforeAll(async () => {
     process.env['AWS_ACCESS_KEY_ID'] = 'AKIDKILNTEST';
@@ -73,8 +77,34 @@ describe('ECR adapter against a local server speaking ECR JSON 1.1', () => {
       const reply = (status: number, payload: unknown) =>
         res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(payload));
       const operation = target.replace('AmazonEC2ContainerRegistry_V20150921.', '');
+      if (operation === 'DescribeRepositories') {
+        const names = (body['repositoryNames'] as string[] | undefined) ?? [...existing];
+        const missing = names.find((name) => !existing.has(name) || name === RACED);
+        if (missing) {
+          reply(400, {
+            __type: 'RepositoryNotFoundException',
+            message: `The repository with name '${missing}' does not exist in the registry with id '${ACCOUNT}'`,
+          });
+          return;
+        }
+        reply(200, {
+          repositories: names.map((name) => ({
+            registryId: ACCOUNT,
+            repositoryName: name,
+            repositoryUri: `${ECR_HOST}/${name}`,
+          })),
+        });
+        return;
+      }
       if (operation === 'CreateRepository') {
         const name = String(body['repositoryName']);
+        if (denyCreate) {
+          reply(400, {
+            __type: 'AccessDeniedException',
+            message: `User: arn:aws:sts::${ACCOUNT}:assumed-role/ci/kiln is not authorized to perform: ecr:CreateRepository on resource: arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/${name} because no identity-based policy allows the ecr:CreateRepository action`,
+          });
+          return;
+        }
         if (existing.has(name)) {
           reply(400, {
             __type: 'RepositoryAlreadyExistsException',
@@ -124,7 +154,7 @@ describe('ECR adapter against a local server speaking ECR JSON 1.1', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  test('ensureRepositories creates the missing ones and tolerates RepositoryAlreadyExistsException', async () => {
+  test('ensureRepositories looks each up and creates the missing ones', async () => {
     const result = await ensureRepositories({
       region: 'eu-west-1',
       endpoint,
@@ -133,7 +163,6 @@ describe('ECR adapter against a local server speaking ECR JSON 1.1', () => {
     expect(result).toEqual({ created: ['images/cache-amd64', 'images/cache-arm64'], existing: ['images'] });
     const creates = seen.filter((s) => s.target.endsWith('.CreateRepository'));
     expect(creates.map((s) => s.body['repositoryName']).sort()).toEqual([
-      'images',
       'images/cache-amd64',
       'images/cache-arm64',
     ]);
@@ -148,6 +177,60 @@ describe('ECR adapter against a local server speaking ECR JSON 1.1', () => {
       repositories: ['images', 'images/cache-amd64'],
     });
     expect(again).toEqual({ created: [], existing: ['images', 'images/cache-amd64'] });
+  });
+
+  test('only the missing repositories are created, with the mutability and scan-on-push asked for', async () => {
+    seen.length = 0;
+    const result = await ensureRepositories({
+      region: 'eu-west-1',
+      endpoint,
+      repositories: ['images', 'team/new-app'],
+      imageTagMutability: 'IMMUTABLE',
+      scanOnPush: true,
+    });
+    expect(result).toEqual({ created: ['team/new-app'], existing: ['images'] });
+    const creates = seen.filter((s) => s.target.endsWith('.CreateRepository'));
+    expect(creates.map((s) => s.body)).toEqual([
+      {
+        repositoryName: 'team/new-app',
+        imageTagMutability: 'IMMUTABLE',
+        imageScanningConfiguration: { scanOnPush: true },
+      },
+    ]);
+  });
+
+  test('a role that may describe but not create works when every repository exists, and a missing one names the action', async () => {
+    denyCreate = true;
+    try {
+      seen.length = 0;
+      const fine = await ensureRepositories({
+        region: 'eu-west-1',
+        endpoint,
+        repositories: ['images', 'team/new-app'],
+      });
+      expect(fine).toEqual({ created: [], existing: ['images', 'team/new-app'] });
+      expect(seen.some((s) => s.target.endsWith('.CreateRepository'))).toBe(false);
+
+      const failure = ensureRepositories({
+        region: 'eu-west-1',
+        endpoint,
+        repositories: ['images', 'team/other'],
+      });
+      await expect(failure).rejects.toMatchObject({
+        code: 'ECR_FAILED',
+        message: expect.stringContaining('ECR CreateRepository team/other failed: AccessDeniedException'),
+        hint: expect.stringMatching(
+          /the role may not call ecr:CreateRepository: grant it .*create_repositories: false/,
+        ),
+      });
+    } finally {
+      denyCreate = false;
+    }
+  });
+
+  test('a repository another pipeline created between the lookup and the create counts as there', async () => {
+    const result = await ensureRepositories({ region: 'eu-west-1', endpoint, repositories: [RACED] });
+    expect(result).toEqual({ created: [], existing: [RACED] });
   });
 
   test('GetAuthorizationToken gives the Basic credentials, registered as secrets', async () => {
