@@ -94,7 +94,8 @@ export async function startSchedulesNotesStub(options: {
     if (v) {
       const found = schedules.find((x) => x.id === Number(v[1]));
       if (!found) return json(404, { message: '404 Pipeline Schedule Not Found' });
-      const variables = (found.variables ??= []);
+      found.variables = found.variables ?? [];
+      const variables = found.variables;
       if (!v[2] && method === 'POST') {
         if (typeof body['key'] !== 'string' || typeof body['value'] !== 'string')
           return json(400, { error: 'key is missing, value is missing' });
