@@ -38,7 +38,8 @@ const TOOLS: [string, string][] = [
   ['dpkg-deb', 'dpkg'],
 ];
 
-export async function startDemoEnvironment(): Promise<DemoEnvironment> {
+/** `example`: the folder of examples/ to run (examples/demo by default). */
+export async function startDemoEnvironment(options: { example?: string } = {}): Promise<DemoEnvironment> {
   for (const [bin, pkg] of TOOLS) requireTool(bin, pkg);
   ensureArm64Emulation();
   const work = await mkdtemp(path.join(tmpdir(), 'kiln-demo-'));
@@ -57,10 +58,11 @@ export async function startDemoEnvironment(): Promise<DemoEnvironment> {
     await pushBaseImage({ repository: `${parts.registry.host}/base`, tag: '1', storage: parts.storage });
     parts.upstream = await createUpstreamRepo(path.join(work, 'git', 'upstream.git'));
     parts.daemon = await startGitDaemon({ baseDir: path.join(work, 'git') });
-    parts.monorepo = await createDemoMonorepo(path.join(work, 'monorepo'), {
-      registryHost: parts.registry.host,
-      gitUrl: parts.daemon.url,
-    });
+    parts.monorepo = await createDemoMonorepo(
+      path.join(work, 'monorepo'),
+      { registryHost: parts.registry.host, gitUrl: parts.daemon.url },
+      ...(options.example ? [options.example] : []),
+    );
     const env = {
       PATH: `${await kilnShim(path.join(work, 'bin'))}:${process.env['PATH'] ?? '/usr/bin:/bin'}`,
       HOME: path.join(work, 'home'),

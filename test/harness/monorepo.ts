@@ -38,9 +38,16 @@ async function filesUnder(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
 }
 
-/** Copies examples/demo to `dir`, wires it to `servers`, adds the component and commits on main. */
-export async function createDemoMonorepo(dir: string, servers: DemoServers): Promise<TestRepo> {
-  await cp(DEMO_DIR, dir, { recursive: true });
+/**
+ * Copies an example (examples/demo, or another folder of examples/ laid out the same way) to
+ * `dir`, wires it to `servers`, adds the component and commits on main.
+ */
+export async function createDemoMonorepo(
+  dir: string,
+  servers: DemoServers,
+  example = DEMO_DIR,
+): Promise<TestRepo> {
+  await cp(example, dir, { recursive: true });
   for (const file of await filesUnder(dir)) {
     if (/\.(ya?ml|txt)$|Dockerfile$/.test(file))
       await writeFile(file, wireDemoText(await readFile(file, 'utf8'), servers));
@@ -53,7 +60,7 @@ export async function createDemoMonorepo(dir: string, servers: DemoServers): Pro
   // Its own state folder and the job outputs are not part of the repository.
   await writeFile(
     path.join(dir, '.gitignore'),
-    '.gitlab-ci-local/\nkiln/\nkiln-child-pipeline.yml\nplan.json\n',
+    '.gitlab-ci-local/\nkiln/\nkiln-reports/\nkiln-*.json\nkiln-*.env\nkiln-child-pipeline*.yml\nplan.json\nmanifest-annotations.json\n',
   );
   await repo.commit({}, 'demo monorepo');
   return repo;
