@@ -34,6 +34,8 @@ export function generatedPlanInputs(count: number): {
       depends_on: i % 10 === 9 ? [name(i - 1)] : [],
       local_context: 'project',
       watch_paths: [],
+      labels: {},
+      annotations: {},
     },
   }));
   const selection: Selection = {

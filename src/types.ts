@@ -35,6 +35,10 @@ export interface BuildConfig {
   local_context: 'project' | 'repository';
   /** kiln addition: extra repo-relative globs whose changes select this project. */
   watch_paths: string[];
+  /** kiln addition: custom labels (over kiln.yaml's). */
+  labels: Record<string, string>;
+  /** kiln addition: OCI annotations description, licenses, url, vendor, documentation. */
+  annotations: Partial<Record<'description' | 'licenses' | 'url' | 'vendor' | 'documentation', string>>;
 }
 
 export interface Project {
@@ -159,4 +163,6 @@ export interface ManifestSpec {
   /** Pipeline creation time (ISO 8601); floating tags never move to an older one. */
   created: string;
   insecureRegistry: boolean;
+  /** The team's labels and OCI annotations (config/metadata.ts), set on the index. */
+  annotations?: Record<string, string>;
 }

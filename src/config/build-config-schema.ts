@@ -3,6 +3,7 @@
 // local context, tag lengths, depends_on) live in parse-build-config.ts, next to the locations.
 import { type RefinementCtx, z } from 'zod';
 import { checkUpstreamRef, checkUpstreamRepo, type Finding } from './git-url.js';
+import { annotationsSchema, labelsSchema } from './metadata.js';
 import { archSuffix, BUILDABLE_PLATFORMS, DEFAULT_PLATFORMS } from './oci.js';
 import { checkRelativeGlob, checkRelativePath } from './relative-path.js';
 import { unsafeTextFinding } from './unsafe-text.js';
@@ -241,6 +242,8 @@ export const buildConfigFileSchema = z
       .enum(['kaniko', 'buildah'])
       .nullish()
       .meta({ description: 'Builder for this project (default: the kiln setting).' }),
+    labels: labelsSchema.nullish(),
+    annotations: annotationsSchema.nullish(),
     watch_paths: z
       .array(z.string().superRefine((glob, ctx) => report(ctx, checkRelativeGlob(glob))))
       .nullish()

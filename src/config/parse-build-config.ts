@@ -100,6 +100,8 @@ function withDefaults(file: BuildConfigFile): BuildConfig {
     depends_on: file.depends_on ?? [],
     local_context: file.local_context ?? 'project',
     watch_paths: file.watch_paths ?? [],
+    labels: file.labels ?? {},
+    annotations: file.annotations ?? {},
   };
   if (file.upstream_repo) config.upstream_repo = file.upstream_repo;
   if (file.upstream_ref) config.upstream_ref = file.upstream_ref;

@@ -8,6 +8,7 @@ import type { Env } from '../context.js';
 import { KilnError, type Problem, throwIfProblems, type Where } from '../errors.js';
 import type { BuilderName, Platform } from '../types.js';
 import { didYouMean } from './did-you-mean.js';
+import { annotationsSchema, labelsSchema, type Metadata, OCI_ANNOTATION_KEYS } from './metadata.js';
 import { checkSetting } from './setting-rules.js';
 
 export const SETTINGS_FILE = 'kiln.yaml';
@@ -63,6 +64,9 @@ export interface Settings {
   ecrScanOnPush: boolean;
   /** How many `git ls-remote` the prepare job runs at once to pin upstream refs. */
   pinConcurrency: number;
+  /** Custom labels and OCI annotations of every image (a project's own override them). kiln.yaml only. */
+  labels: Record<string, string>;
+  annotations: Metadata['annotations'];
 }
 
 /** Pinned default images. Kaniko: the maintained fork (Google's original is archived). */
@@ -103,6 +107,8 @@ export const DEFAULT_SETTINGS: Settings = {
   // Measured (docs/benchmarks.md, "Pinning many upstreams"): 128 upstreams at a 50 ms round trip
   // pin in 0.65x the time of 8 at a time; 32 and 64 at a time are slower again on 2 cores.
   pinConcurrency: 16,
+  labels: {},
+  annotations: {},
 };
 
 /** The most `git ls-remote` at once kiln allows: each is a process on the prepare job's runner. */
@@ -140,6 +146,8 @@ const fileSchema = z
     ecr_tag_mutability: z.enum(['MUTABLE', 'IMMUTABLE']),
     ecr_scan_on_push: z.boolean(),
     pin_concurrency: z.number().int().min(1).max(MAX_PIN_CONCURRENCY),
+    labels: labelsSchema,
+    annotations: annotationsSchema,
   })
   .partial()
   .strict();
@@ -351,6 +359,8 @@ function applyFile(base: Settings, file: SettingsFile): Settings {
   if (file.ecr_tag_mutability !== undefined) s.ecrTagMutability = file.ecr_tag_mutability;
   if (file.ecr_scan_on_push !== undefined) s.ecrScanOnPush = file.ecr_scan_on_push;
   if (file.pin_concurrency !== undefined) s.pinConcurrency = file.pin_concurrency;
+  if (file.labels !== undefined) s.labels = file.labels;
+  if (file.annotations !== undefined) s.annotations = file.annotations;
   return s;
 }
 
@@ -425,12 +435,16 @@ export function resolveSettingsWithProblems(input: ResolveSettingsInput): {
         const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
         for (const key of keys) {
           const field = [...issue.path, ...(key ? [key] : [])].join('.') || undefined;
-          const near = key ? didYouMean(key, Object.keys(fileSchema.shape)) : undefined;
+          const nested = issue.path[0] === 'annotations';
+          const known = nested ? [...OCI_ANNOTATION_KEYS] : Object.keys(fileSchema.shape);
+          const near = key ? didYouMean(key, known) : undefined;
+          const given = (issue as { params?: { hint?: string } }).params?.hint;
+          const hint = near ? `did you mean "${near}"?` : nested ? `use ${known.join(', ')}` : given;
           problems.push({
             file,
             field,
-            message: key ? `unknown setting "${key}"` : issue.message,
-            ...(near ? { hint: `did you mean "${near}"?` } : {}),
+            message: key ? `unknown ${nested ? 'annotation' : 'setting'} "${key}"` : issue.message,
+            ...(hint ? { hint } : {}),
           });
           broken.add(String(key ?? issue.path[0] ?? ''));
         }

@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type { Problem } from '../errors.js';
 import { suggestion } from './did-you-mean.js';
+import { OCI_ANNOTATION_KEYS } from './metadata.js';
 import { type FieldPath, problemAt, type YamlSource } from './yaml-source.js';
 
 type Issue = z.core.$ZodIssue;
@@ -57,12 +58,16 @@ export function issuesToProblems(
     const value = valueAt(source.data, path);
     switch (issue.code) {
       case 'unrecognized_keys': {
-        const candidates = path.length === 0 ? knownKeys : [];
+        // Nested maps with fixed keys: annotations (config/metadata.ts).
+        const candidates =
+          path.length === 0 ? knownKeys : path.at(-1) === 'annotations' ? [...OCI_ANNOTATION_KEYS] : [];
         for (const key of issue.keys) {
           at(
             [...path, key],
             `unknown key "${key}"`,
-            suggestion(key, candidates, `valid keys: ${candidates.join(', ')}`),
+            candidates.length > 0
+              ? suggestion(key, candidates, `valid keys: ${candidates.join(', ')}`)
+              : undefined,
             true,
           );
         }

@@ -16,6 +16,8 @@ export interface AssembleInput {
   /** ISO 8601 pipeline creation time. */
   created: string;
   upstream?: { repo: string; sha: string };
+  /** The team's labels and OCI annotations; kiln's own (created, revision, source) come after. */
+  annotations?: Record<string, string>;
 }
 
 export interface AssembledIndex {
@@ -33,7 +35,7 @@ export function assembleIndex(input: AssembleInput): AssembledIndex {
     });
   }
   const mediaType = types[0] === OCI_MANIFEST ? OCI_INDEX : DOCKER_MANIFEST_LIST;
-  const annotations: Record<string, string> = { [CREATED_ANNOTATION]: input.created };
+  const annotations: Record<string, string> = { ...input.annotations, [CREATED_ANNOTATION]: input.created };
   if (input.upstream) {
     annotations[REVISION_ANNOTATION] = input.upstream.sha;
     annotations[SOURCE_ANNOTATION] = input.upstream.repo;

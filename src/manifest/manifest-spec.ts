@@ -63,6 +63,12 @@ const object =
     }
   };
 
+/** A map of strings: the annotations a team sets (config/metadata.ts checked them at plan time). */
+const stringMap: Check = (value, field, problems) => {
+  if (!isObject(value)) return problem(problems, field, `expected an object, got ${describe(value)}`);
+  for (const [key, entry] of Object.entries(value)) anyText(entry, [...field, key], problems);
+};
+
 function describe(value: unknown): string {
   if (value === null) return 'null';
   return Array.isArray(value) ? 'a list' : typeof value;
@@ -99,6 +105,7 @@ const SPEC = object({
         problem(problems, field, `expected true or false, got ${describe(value)}`);
     },
   },
+  annotations: { check: stringMap, optional: true },
 });
 
 /** `source` names where the text came from (file path or the variable), for every message. */

@@ -51,6 +51,7 @@ export async function runManifest({ spec, ctx, client: given }: RunManifestOptio
       children,
       created: spec.created,
       ...(spec.upstream ? { upstream: { repo: spec.upstream.repo, sha: spec.upstream.sha } } : {}),
+      ...(spec.annotations ? { annotations: spec.annotations } : {}),
     });
     const text = Buffer.from(assembled.text);
     const sha = sha256Digest(text);

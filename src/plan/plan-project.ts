@@ -1,5 +1,6 @@
 // Planning one project (pure): its source, build job per platform and manifest job. Problems are
 // collected into the shared list; assemblePlan throws them all at once.
+import { imageMetadata } from '../config/metadata.js';
 import { isValidRepositoryName } from '../config/oci.js';
 import type { Settings } from '../config/settings.js';
 import type { Problem } from '../errors.js';
@@ -119,7 +120,11 @@ export function planProject(
   const buildArgs = resolveImagePlaceholders(project, ctx.lookup, problems);
   const dependencyNeeds = config.depends_on.filter((d) => ctx.inPlan.has(d)).map(manifestJobName);
   const sourceUrl = publicUrl(upstream?.url ?? pipeline.projectUrl ?? '');
+  // The team's labels and annotations (kiln.yaml, then the project's), under kiln's own: kiln's
+  // keys are refused in configs, so nothing here is overwritten.
+  const metadata = imageMetadata(settings, config);
   const labels: Record<string, string> = {
+    ...metadata,
     // Outside CI a local-context project has no project URL: no label rather than an empty one.
     ...(sourceUrl ? { 'org.opencontainers.image.source': sourceUrl } : {}),
     'org.opencontainers.image.revision': upstream?.sha ?? pipeline.commitSha,
@@ -170,6 +175,7 @@ export function planProject(
       : {}),
     created: ctx.created,
     insecureRegistry: settings.insecureRegistry,
+    ...(Object.keys(metadata).length > 0 ? { annotations: metadata } : {}),
   };
   return {
     name: project.name,

@@ -151,6 +151,23 @@ describe('kiln under gitlab-ci-local, end to end', () => {
     const upstreamSha = await demo.upstream.git(['rev-parse', 'HEAD']);
     const upstreamTag = defaultTag('hello-upstream', firstHead);
     await expectMultiArchImage('hello-upstream', upstreamTag, upstreamSha);
+    // The project's labels and annotations: on each image as labels, on the index as annotations.
+    const index = JSON.parse(await skopeoRaw(`${repository}:${upstreamTag}`)) as {
+      manifests: { digest: string }[];
+      annotations: Record<string, string>;
+    };
+    expect(index.annotations).toMatchObject({
+      'com.example.team': 'platform',
+      'org.opencontainers.image.description': 'The upstream demo image',
+      'org.opencontainers.image.licenses': 'MIT',
+      'org.opencontainers.image.revision': upstreamSha,
+    });
+    for (const child of index.manifests) {
+      expect((await skopeoInspect(`${repository}@${child.digest}`))['Labels']).toMatchObject({
+        'com.example.team': 'platform',
+        'org.opencontainers.image.description': 'The upstream demo image',
+      });
+    }
     // The additional tag names the same index as the default tag.
     const stable = await skopeoInspect(`${repository}:hello-upstream-stable`);
     expect(stable['Digest']).toBe((await skopeoInspect(`${repository}:${upstreamTag}`))['Digest']);

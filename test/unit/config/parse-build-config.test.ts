@@ -36,6 +36,8 @@ additional_tags:
       additional_tags: ['latest'],
       depends_on: [],
       watch_paths: [],
+      labels: {},
+      annotations: {},
     });
   });
 

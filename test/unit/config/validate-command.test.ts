@@ -77,6 +77,17 @@ describe('kiln validate', () => {
     ]);
   });
 
+  test('labels and annotations: an unknown annotation, a key kiln sets itself, a key that is no label key', async () => {
+    const ctx = context();
+    expect(await main(['validate', '--root', `${FIXTURES}/bad-metadata-repo`], ctx)).toBe(1);
+    expect(ctx.log.stderr.join('').trimEnd().split('\n')).toEqual([
+      `${FIXTURES}/bad-metadata-repo/kiln.yaml:6:13: annotations.homepage: unknown annotation "homepage" (hint: use description, licenses, url, vendor, documentation)`,
+      `${FIXTURES}/bad-metadata-repo/projects/web/build-config.yaml:4:3: labels.org.opencontainers.image.revision: "org.opencontainers.image.revision" is an OCI annotation: kiln sets org.opencontainers.image.created, revision, source, version and title itself (hint: set description, licenses, url, vendor, documentation under annotations: instead)`,
+      `${FIXTURES}/bad-metadata-repo/projects/web/build-config.yaml:5:3: labels.has space: "has space" is not a label key (hint: use reverse-DNS keys such as com.example.team: letters, digits, . _ - /)`,
+      'error: 3 problems in 2 files',
+    ]);
+  });
+
   test('--projects-dir and --rebuild-file (and their KILN_* variables) pick other places', async () => {
     const ctx = context({ KILN_REBUILD_FILE: 'missing.txt' });
     expect(await main(['validate', '--root', FIXTURES, '--projects-dir', 'valid-repo/projects'], ctx)).toBe(

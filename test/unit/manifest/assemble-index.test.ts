@@ -56,6 +56,27 @@ describe('assembleIndex', () => {
     });
   });
 
+  test("the team's labels and annotations go on the index; kiln's own keys are kiln's", () => {
+    const index = assembleIndex({
+      children: [amd],
+      created: '2026-11-23T10:00:00Z',
+      upstream: { repo: 'https://git.example/u.git', sha: 'b'.repeat(40) },
+      annotations: {
+        'com.example.team': 'platform',
+        'org.opencontainers.image.description': 'Kaniko, patched',
+        // Refused in configs (config/metadata.ts); here only to show kiln's value wins.
+        'org.opencontainers.image.created': '1999-01-01T00:00:00Z',
+      },
+    });
+    expect(JSON.parse(index.text).annotations).toEqual({
+      'com.example.team': 'platform',
+      'org.opencontainers.image.description': 'Kaniko, patched',
+      'org.opencontainers.image.created': '2026-11-23T10:00:00Z',
+      'org.opencontainers.image.revision': 'b'.repeat(40),
+      'org.opencontainers.image.source': 'https://git.example/u.git',
+    });
+  });
+
   test('Docker children → Docker manifest list', () => {
     const index = assembleIndex({
       children: [

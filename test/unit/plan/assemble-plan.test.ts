@@ -320,3 +320,38 @@ describe('release tags move only from release refs', () => {
     expect(unprotected.projects[0]?.manifest.spec.tags).toEqual(['app-20260304-01234567-ref-release-1-x']);
   });
 });
+
+describe('labels and OCI annotations (issue 13)', () => {
+  test('kiln.yaml sets them for every project, a project overrides per key; builders get labels, the index annotations', () => {
+    const web = project('web', {
+      labels: { 'com.example.team': 'web' },
+      annotations: { description: 'The web image' },
+    });
+    const plan = planOf([web, project('api')], undefined, 'push', {
+      labels: { 'com.example.team': 'platform', 'com.example.cost-centre': '42' },
+      annotations: { licenses: 'Apache-2.0', vendor: 'Example' },
+    });
+    const [planned, api] = plan.projects;
+    const expected = {
+      'com.example.cost-centre': '42',
+      'com.example.team': 'web',
+      'org.opencontainers.image.description': 'The web image',
+      'org.opencontainers.image.licenses': 'Apache-2.0',
+      'org.opencontainers.image.vendor': 'Example',
+    };
+    expect(planned?.manifest.spec.annotations).toEqual(expected);
+    expect(planned?.builds[0]?.spec.labels).toMatchObject(expected);
+    // kiln's own labels stay kiln's.
+    expect(planned?.builds[0]?.spec.labels['org.opencontainers.image.revision']).toBe(SHA_A);
+    expect(api?.manifest.spec.annotations).toEqual({
+      'com.example.cost-centre': '42',
+      'com.example.team': 'platform',
+      'org.opencontainers.image.licenses': 'Apache-2.0',
+      'org.opencontainers.image.vendor': 'Example',
+    });
+  });
+
+  test('without any, the manifest spec has no annotations key (the index bytes stay as they were)', () => {
+    expect(planOf([project('web')]).projects[0]?.manifest.spec).not.toHaveProperty('annotations');
+  });
+});

@@ -25,6 +25,8 @@ export function project(name: string, config: Partial<BuildConfig> = {}): Projec
       depends_on: [],
       local_context: 'project',
       watch_paths: [],
+      labels: {},
+      annotations: {},
       ...config,
     },
   };
