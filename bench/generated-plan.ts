@@ -34,6 +34,7 @@ export function generatedPlanInputs(count: number): {
       depends_on: i % 10 === 9 ? [name(i - 1)] : [],
       local_context: 'project',
       watch_paths: [],
+      variants: [],
       labels: {},
       annotations: {},
     },

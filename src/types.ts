@@ -35,10 +35,21 @@ export interface BuildConfig {
   local_context: 'project' | 'repository';
   /** kiln addition: extra repo-relative globs whose changes select this project. */
   watch_paths: string[];
+  /** kiln addition: more images from this folder (plan/variants.ts); empty in an expanded one. */
+  variants: Variant[];
   /** kiln addition: custom labels (over kiln.yaml's). */
   labels: Record<string, string>;
   /** kiln addition: OCI annotations description, licenses, url, vendor, documentation. */
   annotations: Partial<Record<'description' | 'licenses' | 'url' | 'vendor' | 'documentation', string>>;
+}
+
+/** One more image of a project: `<project>-<name>`, its settings over the project's. */
+export interface Variant {
+  name: string;
+  build_args?: BuildArg[];
+  target?: string;
+  platforms?: Platform[];
+  additional_tags?: string[];
 }
 
 export interface Project {

@@ -7,6 +7,7 @@ import { loadSettings, type Settings } from '../config/settings.js';
 import type { Context } from '../context.js';
 import { usageError } from '../errors.js';
 import { tagNeighbours } from '../plan/tags.js';
+import { expandVariants, selectVariants } from '../plan/variants.js';
 import { formatSelectionTable, selectionJson } from '../select/format-selection.js';
 import { runSelection } from '../select/run-selection.js';
 import { readProjects, type ScanOptions, scanProjects } from '../select/scan-projects.js';
@@ -107,8 +108,9 @@ export async function planSelection(
   const all = scanned.map((p) => p.name);
   const built = selection.projects.map((p) => p.name);
   for (const name of tagNeighbours(built, all, settings)) names.add(name);
-  const projects = readProjects({ ...projectsIn(root, settings), names: [...names], allNames: all });
-  return { ...selected, projects };
+  const read = readProjects({ ...projectsIn(root, settings), names: [...names], allNames: all });
+  // Each variant is planned as a project of its own, selected with its project (plan/variants.ts).
+  return { ...selected, selection: selectVariants(selection, read), projects: expandVariants(read, all) };
 }
 
 /** Writes --output (the child pipeline, or the selection JSON with --selection-only). */

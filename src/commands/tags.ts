@@ -8,6 +8,7 @@ import { loadSettings } from '../config/settings.js';
 import { KilnError, throwIfProblems, usageError } from '../errors.js';
 import { imageRepository } from '../plan/repositories.js';
 import { computeTags, templateProblems } from '../plan/tags.js';
+import { expandVariants } from '../plan/variants.js';
 import { type Command, parseFlags } from './command.js';
 import { pipelineInfo } from './plan-steps.js';
 
@@ -33,12 +34,14 @@ export const tagsCommand: Command = {
     const root = path.resolve(ctx.cwd, values.root ?? '.');
     const ci = parseCiEnv(ctx.env);
     const settings = await loadSettings({ root, env: ctx.env });
-    const projects = await loadProjectsOrThrow({
-      root,
-      projectsDir: settings.projectsDir,
-      repositoryMode: settings.repositoryMode,
-      exclude: settings.exclude,
-    });
+    const projects = expandVariants(
+      await loadProjectsOrThrow({
+        root,
+        projectsDir: settings.projectsDir,
+        repositoryMode: settings.repositoryMode,
+        exclude: settings.exclude,
+      }),
+    );
     const project = projects.find((p) => p.name === values.project);
     if (!project) {
       const names = projects.map((p) => p.name);

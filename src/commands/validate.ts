@@ -6,9 +6,11 @@ import { codeQualityReport } from '../config/code-quality.js';
 import { loadProjects } from '../config/load-projects.js';
 import { parseRebuildList } from '../config/rebuild-list.js';
 import { DEFAULT_SETTINGS, loadSettingsWithProblems, type RawSettings } from '../config/settings.js';
+import { problemAt, readYaml } from '../config/yaml-source.js';
 import type { Context } from '../context.js';
 import { formatProblem, KilnError, type Problem } from '../errors.js';
 import { sharedTagProblems, templateProblems } from '../plan/tags.js';
+import { expandVariants } from '../plan/variants.js';
 import { checkDependencies } from '../select/dependency-order.js';
 import type { Project } from '../types.js';
 import { type Command, parseFlags } from './command.js';
@@ -78,13 +80,16 @@ export const validateCommand: Command = {
     });
     // A project with a broken config is still a project: one problem, not a second in the list.
     const rebuild = await checkRebuildList(root, settings.rebuildFile, names, rebuildNamed);
+    // Variants are images of their own: their names and tags are checked as projects' are.
+    const variants = await withVariants(root, projects, names);
     const all = [
       ...settingsProblems,
       ...problems,
+      ...variants.problems,
       ...(problems.length === 0 ? dependencyProblems(projects) : []),
       // The default tags dated now, at a sample commit; additional tags do not depend on either.
-      ...(problems.length === 0
-        ? sharedTagProblems(projects, settings, {
+      ...(problems.length === 0 && variants.problems.length === 0
+        ? sharedTagProblems(variants.projects, settings, {
             created: ctx.now,
             commitSha: '0'.repeat(40),
             pipelineId: '0',
@@ -121,6 +126,31 @@ export const validateCommand: Command = {
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+async function withVariants(
+  root: string,
+  projects: Project[],
+  names: string[],
+): Promise<{ projects: Project[]; problems: Problem[] }> {
+  try {
+    return { projects: expandVariants(projects, names), problems: [] };
+  } catch (error) {
+    if (!(error instanceof KilnError)) throw error;
+    // Each on the line of the variant's name in its file.
+    const located = await Promise.all(
+      error.problems.map(async (p) => {
+        if (!p.file || !p.field) return p;
+        const source = readYaml(await readFile(path.join(root, p.file), 'utf8'), p.file);
+        const at = p.field
+          .split(/[.[\]]+/)
+          .filter(Boolean)
+          .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+        return problemAt(source, p.file, at, p.message, p.hint);
+      }),
+    );
+    return { projects, problems: located };
+  }
 }
 
 /** depends_on cycles, found by the same check `kiln plan` runs (once every file is valid). */

@@ -189,6 +189,62 @@ const additionalTags = z
     ],
   });
 
+const target = z
+  .string()
+  .superRefine((value, ctx) => {
+    if (value !== '' && !STAGE_NAME.test(value)) {
+      report(ctx, {
+        message: `"${value}" is not a Dockerfile stage name`,
+        hint: 'stage names start with a letter: letters, digits, _ . -',
+      });
+    }
+  })
+  .nullish()
+  .meta({ description: 'Dockerfile stage to build; empty = the last stage.', default: '' });
+
+/** One more image from the same folder: `<project>-<name>`, with its own build args, target, platforms, tags. */
+const variants = z
+  .array(
+    z
+      .object({
+        name: z.string().superRefine((name, ctx) => {
+          if (!PROJECT_NAME.test(name))
+            report(ctx, {
+              message: `"${name}" is not a variant name`,
+              hint: 'variant names are written like project names: letters, digits, _ . - (the image is <project>-<name>)',
+            });
+        }),
+        build_args: buildArgs,
+        target,
+        platforms,
+        additional_tags: additionalTags,
+      })
+      .strict(),
+  )
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    for (const [i, variant] of list.entries()) {
+      if (seen.has(variant.name))
+        report(
+          ctx,
+          { message: `variant "${variant.name}" is listed twice`, hint: 'give each variant its own name' },
+          [i, 'name'],
+        );
+      seen.add(variant.name);
+    }
+  })
+  .nullish()
+  .meta({
+    description:
+      'More images from this folder: each is built as <project>-<name>, with the build_args (merged by name), target, platforms and additional_tags it sets over the project’s.',
+    examples: [
+      [
+        { name: 'slim', target: 'slim' },
+        { name: 'debug', build_args: { DEBUG: '1' }, platforms: ['linux/amd64'] },
+      ],
+    ],
+  });
+
 export const buildConfigFileSchema = z
   .object({
     upstream_repo: upstreamRepo,
@@ -207,18 +263,7 @@ export const buildConfigFileSchema = z
       'docker/Dockerfile',
       'Dockerfile',
     ),
-    target: z
-      .string()
-      .superRefine((value, ctx) => {
-        if (value !== '' && !STAGE_NAME.test(value)) {
-          report(ctx, {
-            message: `"${value}" is not a Dockerfile stage name`,
-            hint: 'stage names start with a letter: letters, digits, _ . -',
-          });
-        }
-      })
-      .nullish()
-      .meta({ description: 'Dockerfile stage to build; empty = the last stage.', default: '' }),
+    target,
     context_path: relativePath('Build context inside the source, relative to its root.', 'app', '.'),
     build_args: buildArgs,
     platforms,
@@ -242,6 +287,7 @@ export const buildConfigFileSchema = z
       .enum(['kaniko', 'buildah'])
       .nullish()
       .meta({ description: 'Builder for this project (default: the kiln setting).' }),
+    variants,
     labels: labelsSchema.nullish(),
     annotations: annotationsSchema.nullish(),
     watch_paths: z

@@ -100,6 +100,13 @@ function withDefaults(file: BuildConfigFile): BuildConfig {
     depends_on: file.depends_on ?? [],
     local_context: file.local_context ?? 'project',
     watch_paths: file.watch_paths ?? [],
+    variants: (file.variants ?? []).map((v) => ({
+      name: v.name,
+      ...(v.build_args ? { build_args: toBuildArgs(v.build_args) } : {}),
+      ...(v.target !== undefined && v.target !== null ? { target: v.target } : {}),
+      ...(v.platforms ? { platforms: v.platforms } : {}),
+      ...(v.additional_tags ? { additional_tags: v.additional_tags } : {}),
+    })),
     labels: file.labels ?? {},
     annotations: file.annotations ?? {},
   };

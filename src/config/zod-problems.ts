@@ -4,6 +4,10 @@ import type { z } from 'zod';
 import type { Problem } from '../errors.js';
 import { suggestion } from './did-you-mean.js';
 import { OCI_ANNOTATION_KEYS } from './metadata.js';
+
+/** The keys of one variant (build-config-schema.ts). */
+const VARIANT_KEYS = ['name', 'build_args', 'target', 'platforms', 'additional_tags'] as const;
+
 import { type FieldPath, problemAt, type YamlSource } from './yaml-source.js';
 
 type Issue = z.core.$ZodIssue;
@@ -60,7 +64,13 @@ export function issuesToProblems(
       case 'unrecognized_keys': {
         // Nested maps with fixed keys: annotations (config/metadata.ts).
         const candidates =
-          path.length === 0 ? knownKeys : path.at(-1) === 'annotations' ? [...OCI_ANNOTATION_KEYS] : [];
+          path.length === 0
+            ? knownKeys
+            : path.at(-1) === 'annotations'
+              ? [...OCI_ANNOTATION_KEYS]
+              : path.at(-2) === 'variants'
+                ? [...VARIANT_KEYS]
+                : [];
         for (const key of issue.keys) {
           at(
             [...path, key],

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { REPO_ROOT } from '../harness/component-template.js';
 import { type DemoEnvironment, startDemoEnvironment } from '../harness/demo-environment.js';
 import { runGitlabCiLocal } from '../harness/gitlab-ci-local.js';
+import { readImageFile } from '../harness/image-files.js';
 import { skopeoInspect } from '../harness/registry.js';
 
 let demo: DemoEnvironment;
@@ -45,12 +46,15 @@ describe('a repository in the old layout, built by kiln with the old tags', () =
     expect(failed, run.output).toEqual([]);
     expect(run.exitCode, run.output).toBe(0);
     // hack/, docs/ and templates/ (the component, in the test) are no projects.
+    // kaniko's variant debug is an image of its own, from the same folder.
     expect([...run.jobs.keys()].filter((name) => /^(build|manifest):/.test(name)).sort()).toEqual([
       'build:another-tool:amd64',
+      'build:kaniko-debug:amd64',
       'build:kaniko:amd64',
       'build:kaniko:arm64',
       'manifest:another-tool',
       'manifest:kaniko',
+      'manifest:kaniko-debug',
     ]);
 
     // The pipeline's date (UTC) and 7 hex digits of the commit, as the old pipeline wrote them.
@@ -63,12 +67,23 @@ describe('a repository in the old layout, built by kiln with the old tags', () =
       (await skopeoInspect(`${kaniko}:${dated}`))['Digest'],
     );
 
+    const debug = `${demo.registry.host}/old/kaniko-debug`;
+    const debugTag = `kaniko-debug-${date}-${short}`;
+    expect(tagsOf(debug)).toEqual([debugTag, `${debugTag}-amd64`, 'latest'].sort());
+    // The variant's build arg, not the project's, went into its image.
+    expect(await readImageFile(`${debug}:latest`, 'linux/amd64', 'greeting.txt')).toBe(
+      'hello from the debug variant\n',
+    );
+    expect(await readImageFile(`${kaniko}:latest`, 'linux/arm64', 'greeting.txt')).toBe(
+      'hello from the old pipeline\n',
+    );
+
     const tool = `${demo.registry.host}/old/another-tool`;
     const toolTag = `another-tool-${date}-${short}`;
     expect(tagsOf(tool)).toEqual([toolTag, `${toolTag}-amd64`, 'latest'].sort());
   }, 600_000);
 
-  test('a change to kaniko/build-config.yaml rebuilds kaniko alone', async () => {
+  test('a change to kaniko/build-config.yaml rebuilds kaniko and its variant alone', async () => {
     const before = await demo.monorepo.git(['rev-parse', 'HEAD']);
     const config = await readFile(path.join(demo.monorepo.dir, 'kaniko/build-config.yaml'), 'utf8');
     const head = await demo.monorepo.commit(
@@ -83,9 +98,11 @@ describe('a repository in the old layout, built by kiln with the old tags', () =
     });
     expect(run.exitCode, run.output).toBe(0);
     expect([...run.jobs.keys()].filter((name) => /^(build|manifest):/.test(name)).sort()).toEqual([
+      'build:kaniko-debug:amd64',
       'build:kaniko:amd64',
       'build:kaniko:arm64',
       'manifest:kaniko',
+      'manifest:kaniko-debug',
     ]);
     expect(tagsOf(`${demo.registry.host}/old/kaniko`)).toContain(
       `kaniko-${new Date().toISOString().slice(0, 10).replaceAll('-', '')}-${head.slice(0, 7)}`,

@@ -36,6 +36,7 @@ additional_tags:
       additional_tags: ['latest'],
       depends_on: [],
       watch_paths: [],
+      variants: [],
       labels: {},
       annotations: {},
     });

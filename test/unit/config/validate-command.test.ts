@@ -88,6 +88,19 @@ describe('kiln validate', () => {
     ]);
   });
 
+  test('variants: a name twice, a name that is no name, an unknown key, an image name another project has', async () => {
+    const ctx = context();
+    expect(await main(['validate', '--root', `${FIXTURES}/bad-variants-repo`], ctx)).toBe(1);
+    const kaniko = `${FIXTURES}/bad-variants-repo/projects/kaniko/build-config.yaml`;
+    expect(ctx.log.stderr.join('').trimEnd().split('\n')).toEqual([
+      `${kaniko}:7:11: variants[2].name: variant "slim" is listed twice (hint: give each variant its own name)`,
+      `${kaniko}:8:11: variants[3].name: "with space" is not a variant name (hint: variant names are written like project names: letters, digits, _ . - (the image is <project>-<name>))`,
+      `${kaniko}:10:5: variants[4].tags: unknown key "tags" (hint: did you mean "additional_tags"?)`,
+      `${FIXTURES}/bad-variants-repo/projects/app/build-config.yaml:3:11: variants[0].name: variant "debug" would be the image app-debug, and there is a project of that name (hint: rename the variant or the project)`,
+      'error: 4 problems in 2 files',
+    ]);
+  });
+
   test('--projects-dir and --rebuild-file (and their KILN_* variables) pick other places', async () => {
     const ctx = context({ KILN_REBUILD_FILE: 'missing.txt' });
     expect(await main(['validate', '--root', FIXTURES, '--projects-dir', 'valid-repo/projects'], ctx)).toBe(

@@ -25,6 +25,7 @@ export function project(name: string, config: Partial<BuildConfig> = {}): Projec
       depends_on: [],
       local_context: 'project',
       watch_paths: [],
+      variants: [],
       labels: {},
       annotations: {},
       ...config,
