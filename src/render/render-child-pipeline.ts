@@ -99,33 +99,40 @@ function buildJob(job: PlannedBuildJob): Job {
   );
 }
 
+/**
+ * A job in kiln's own image, on the utility runners, without a checkout: the manifest, summary
+ * and no-op jobs. `fields` are the job's own keys.
+ */
+function kilnImageJob(plan: BuildPlan, { stage, ...fields }: Job): Job {
+  return withTags(
+    // The stage first, as in every job kiln writes.
+    { stage, image: image(plan.images.kiln), variables: { GIT_STRATEGY: 'none' }, ...fields },
+    plan.utilityRunnerTags,
+  );
+}
+
 function manifestBase(plan: BuildPlan): Job {
   return withAwsOidc(
     plan,
-    withTags(
-      {
-        // Same stage as the builds: a dependent project's build jobs need this job, and GitLab
-        // refuses `needs:` on a job of a later stage ("is not defined in current or prior stages").
-        stage: 'build',
-        image: image(plan.images.kiln),
-        variables: { GIT_STRATEGY: 'none' },
-        // The report for people and later jobs; the annotations link the image from the job page
-        // (https://docs.gitlab.com/ci/yaml/artifacts_reports/#artifactsreportsannotations).
-        artifacts: {
-          // The report folder (each job writes its own <project>.json, so the summary job gets
-          // them side by side; reports of earlier pipelines that GIT_STRATEGY none left in the
-          // workspace are removed by kiln manifest and ignored by kiln summary), and the dotenv
-          // file: a report alone is not in the job's archive.
-          paths: [`${MANIFEST_REPORTS_DIR}/`, MANIFEST_DOTENV],
-          reports: { annotations: MANIFEST_ANNOTATIONS, dotenv: MANIFEST_DOTENV },
-          expire_in: REPORT_EXPIRY,
-        },
-        retry: RETRY,
-        // Never cancel a manifest job half way: tags would point at a mix of old and new images.
-        interruptible: false,
+    kilnImageJob(plan, {
+      // Same stage as the builds: a dependent project's build jobs need this job, and GitLab
+      // refuses `needs:` on a job of a later stage ("is not defined in current or prior stages").
+      stage: 'build',
+      // The report for people and later jobs; the annotations link the image from the job page
+      // (https://docs.gitlab.com/ci/yaml/artifacts_reports/#artifactsreportsannotations).
+      artifacts: {
+        // The report folder (each job writes its own <project>.json, so the summary job gets
+        // them side by side; reports of earlier pipelines that GIT_STRATEGY none left in the
+        // workspace are removed by kiln manifest and ignored by kiln summary), and the dotenv
+        // file: a report alone is not in the job's archive.
+        paths: [`${MANIFEST_REPORTS_DIR}/`, MANIFEST_DOTENV],
+        reports: { annotations: MANIFEST_ANNOTATIONS, dotenv: MANIFEST_DOTENV },
+        expire_in: REPORT_EXPIRY,
       },
-      plan.utilityRunnerTags,
-    ),
+      retry: RETRY,
+      // Never cancel a manifest job half way: tags would point at a mix of old and new images.
+      interruptible: false,
+    }),
   );
 }
 
@@ -157,22 +164,17 @@ export const SUMMARY_JOB = 'kiln:summary';
 function summaryJob(plan: BuildPlan): Job {
   return withAwsOidc(
     plan,
-    withTags(
-      {
-        stage: 'summary',
-        image: image(plan.images.kiln),
-        variables: { GIT_STRATEGY: 'none' },
-        script: ['kiln summary'],
-        artifacts: {
-          paths: [IMAGES_FILE],
-          reports: { annotations: SUMMARY_ANNOTATIONS },
-          expire_in: REPORT_EXPIRY,
-        },
-        retry: RETRY,
-        interruptible: true,
+    kilnImageJob(plan, {
+      stage: 'summary',
+      script: ['kiln summary'],
+      artifacts: {
+        paths: [IMAGES_FILE],
+        reports: { annotations: SUMMARY_ANNOTATIONS },
+        expire_in: REPORT_EXPIRY,
       },
-      plan.utilityRunnerTags,
-    ),
+      retry: RETRY,
+      interruptible: true,
+    }),
   );
 }
 
@@ -189,16 +191,11 @@ function summary(plan: BuildPlan): string[] {
 
 /** GitLab rejects a pipeline without jobs, so an empty or plan-only pipeline gets one no-op job. */
 function noopJob(plan: BuildPlan): Job {
-  return withTags(
-    {
-      stage: 'build',
-      image: image(plan.images.kiln),
-      variables: { GIT_STRATEGY: 'none' },
-      script: summary(plan).map((line) => `echo ${shellQuote(line)}`),
-      interruptible: true,
-    },
-    plan.utilityRunnerTags,
-  );
+  return kilnImageJob(plan, {
+    stage: 'build',
+    script: summary(plan).map((line) => `echo ${shellQuote(line)}`),
+    interruptible: true,
+  });
 }
 
 export const NOOP_JOB = 'kiln:nothing-to-build';
