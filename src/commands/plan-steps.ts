@@ -131,7 +131,12 @@ export async function planPipeline(input: {
   // In a job the CI/CD variables are there to check: a runner tag naming an unset one would
   // leave its jobs pending forever. (A local `kiln plan` has none, by design.)
   if (inJob(ctx.env)) {
-    throwIfProblems('PLAN_INVALID', 'the build plan is invalid', runnerTagVariableProblems(plan, ctx.env));
+    const utilityField = settings.manifestRunnerTags ? 'manifest_runner_tags' : 'runner_tags.linux/amd64';
+    throwIfProblems(
+      'PLAN_INVALID',
+      'the build plan is invalid',
+      runnerTagVariableProblems(plan, ctx.env, utilityField),
+    );
   }
   return ctx.log.section('child pipeline: jobs, GitLab limits, YAML', async () =>
     renderPlan({

@@ -1,6 +1,7 @@
 // The weekly rebuild schedule, created or updated through the pipeline schedules API
 // (https://docs.gitlab.com/api/pipeline_schedules/). A schedule is kiln's when its description
 // matches: running `kiln schedule ensure` twice never adds a second one.
+import { KilnError } from '../errors.js';
 import { gitlabCall } from './call.js';
 import type { GitlabClient } from './client.js';
 
@@ -126,14 +127,24 @@ async function ensureMarker(
   const current = schedule.variables?.find((v) => v.key === key);
   if (current?.value === value) return 'present';
   const what = `the ${key} variable of pipeline schedule ${id} of project ${projectId}`;
-  if (current) {
-    await gitlabCall(`updating ${what}`, ACCESS, () =>
+  const edit = () =>
+    gitlabCall(`updating ${what}`, ACCESS, () =>
       api.PipelineScheduleVariables.edit(projectId, id, key, value),
     );
+  if (current) {
+    await edit();
     return 'corrected';
   }
-  await gitlabCall(`adding ${what}`, ACCESS, () =>
-    api.PipelineScheduleVariables.create(projectId, id, key, value),
-  );
-  return 'added';
+  try {
+    await gitlabCall(`adding ${what}`, ACCESS, () =>
+      api.PipelineScheduleVariables.create(projectId, id, key, value),
+    );
+    return 'added';
+  } catch (error) {
+    // GitLab shows a schedule's variables to its owner only: one there already, unseen, is
+    // "taken" (HTTP 400); it is set by editing it.
+    if (!(error instanceof KilnError) || !/\(HTTP 400\)/.test(error.message)) throw error;
+    await edit();
+    return 'corrected';
+  }
 }

@@ -1,5 +1,5 @@
 // Extra tags that follow the upstream (pure): `{ref}` and, for a semver ref, `{version}`,
-// `{major}` and `{minor}` in additional_tags, as docker/metadata-action's semver type fills them.
+// `{major}` and `{minor}` in additional_tags, filled as docker/metadata-action's semver type fills them.
 // `additional_tags: ['{ref}', '{major}.{minor}', latest]` is written once and follows upstream_ref.
 import type { Problem } from '../errors.js';
 

@@ -1,7 +1,14 @@
 // Runner tags that name CI variables ($CICD_TAG_ARM64) are expanded by GitLab when it creates the
 // child pipeline. An unset or empty one leaves a job no runner will ever take: it waits, pending,
-// with nothing in any log. The prepare job sees the same CI/CD variables, so it refuses such a
-// plan first, naming the variable and the platform (pure; the environment is passed in).
+// with nothing in any log. The prepare job refuses such a plan first, naming the variable and
+// the platform (pure; the environment is passed in).
+//
+// What the prepare job can see is not exactly what the child pipeline gets: project, group and
+// instance CI/CD variables reach both; variables of the pipeline (Run pipeline form, API,
+// schedule) and of the prepare job itself reach only the prepare job, unless forwarded. So the
+// check catches the common case, a variable nobody defined; it cannot prove one defined only for
+// the parent pipeline reaches the child. Predefined CI_* and GITLAB_* names are GitLab's and are
+// not checked.
 import type { Env } from '../context.js';
 import type { Problem } from '../errors.js';
 import type { BuildPlan } from './types.js';
@@ -13,26 +20,38 @@ export function tagVariables(tag: string): string[] {
   return [...tag.matchAll(VARIABLE)].map((m) => m[1] ?? m[2] ?? '');
 }
 
-export function runnerTagVariableProblems(plan: BuildPlan, env: Env): Problem[] {
-  const uses = new Map<string, { tag: string; where: string }>();
-  const note = (tags: readonly string[], where: string) => {
+/**
+ * `utilityField` names where the manifest, summary, no-op and router jobs' tags come from:
+ * `manifest_runner_tags`, or `runner_tags.linux/amd64` when that is unset.
+ */
+export function runnerTagVariableProblems(plan: BuildPlan, env: Env, utilityField: string): Problem[] {
+  // A merge request that only plans starts no child pipeline: nothing would wait.
+  if (!plan.push) return [];
+  const uses = new Map<string, { name: string; tag: string; where: string; field: string }>();
+  const note = (tags: readonly string[], where: string, field: string) => {
     for (const tag of tags) {
-      for (const name of tagVariables(tag))
-        if (!uses.has(`${name}\n${where}`)) uses.set(`${name}\n${where}`, { tag, where });
+      for (const name of tagVariables(tag)) {
+        if (/^(CI|GITLAB)_/.test(name)) continue;
+        const key = `${name}\n${field}`;
+        if (!uses.has(key)) uses.set(key, { name, tag, where, field });
+      }
     }
   };
-  for (const project of plan.projects)
-    for (const build of project.builds) note(build.runnerTags, build.spec.platform);
-  if (plan.projects.length > 0 || !plan.push) note(plan.utilityRunnerTags, 'the manifest and summary jobs');
+  for (const project of plan.projects) {
+    for (const build of project.builds) {
+      note(build.runnerTags, build.spec.platform, `runner_tags.${build.spec.platform}`);
+    }
+  }
+  // Every child pipeline has them: the manifest and summary jobs, or the one no-op job.
+  note(plan.utilityRunnerTags, 'the manifest, summary and no-op jobs', utilityField);
   const problems: Problem[] = [];
-  for (const [key, { tag, where }] of uses) {
-    const name = key.slice(0, key.indexOf('\n'));
+  for (const { name, tag, where, field } of uses.values()) {
     const value = env[name];
     if (value !== undefined && value.trim() !== '') continue;
     problems.push({
-      field: where.includes('/') ? `runner_tags.${where}` : 'manifest_runner_tags',
+      field,
       message: `runner tag "${tag}" for ${where} names the CI variable ${name}, which is ${value === undefined ? 'not set' : 'empty'} in this pipeline: its jobs would wait for a runner forever`,
-      hint: `define ${name} as a CI/CD variable (Settings > CI/CD > Variables) with the tag of your ${where.includes('/') ? where : 'utility'} runners, or set runner_tags to the tag itself`,
+      hint: `define ${name} as a CI/CD variable (Settings > CI/CD > Variables) with the tag of your ${where.includes('/') ? where : 'utility'} runners, or set the tag itself in ${field.startsWith('runner_tags') ? 'runner_tags' : field}`,
     });
   }
   return problems;

@@ -182,10 +182,12 @@ export function computeTags(input: ComputeTagsInput): { tags: ProjectTags; probl
 export function tagNeighbours(
   selected: readonly string[],
   all: readonly string[],
-  settings: Pick<Settings, 'tagTemplate' | 'repositoryMode'>,
+  settings: Pick<Settings, 'tagTemplate' | 'repositoryMode' | 'prefixAdditionalTags'>,
 ): string[] {
   if (settings.repositoryMode === 'per-project') return [];
   const chosen = new Set(selected);
+  // Without the prefix, additional tags (latest) of any two projects can meet.
+  if (!prefixesAdditionalTags(settings)) return all.filter((name) => !chosen.has(name));
   if (!settings.tagTemplate.startsWith('{project}-')) return all.filter((name) => !chosen.has(name));
   const related = (a: string, b: string) => a.startsWith(`${b}-`) || b.startsWith(`${a}-`);
   return all.filter((name) => !chosen.has(name) && selected.some((s) => related(s, name)));

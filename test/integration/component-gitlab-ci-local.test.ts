@@ -215,8 +215,24 @@ describe('the component under gitlab-ci-local', () => {
     },
   );
 
+  test('kiln’s schedule is known by its description too, where pipeline variables are not allowed', () => {
+    const run = runPipeline(consumerRepo('schedule-by-description'), [
+      '--variable',
+      'CI_PIPELINE_SOURCE=schedule',
+      '--variable',
+      'CI_PIPELINE_SCHEDULE_DESCRIPTION=kiln weekly rebuild',
+    ]);
+    expect(run.output).toContain('PASS  images-prepare');
+    expect(run.output).toContain('child pipeline ran');
+  });
+
   test('another schedule of the project (no KILN_SCHEDULE=rebuild) runs none of kiln’s jobs', () => {
-    const run = runPipeline(consumerRepo('other-schedule'), ['--variable', 'CI_PIPELINE_SOURCE=schedule']);
+    const run = runPipeline(consumerRepo('other-schedule'), [
+      '--variable',
+      'CI_PIPELINE_SOURCE=schedule',
+      '--variable',
+      'CI_PIPELINE_SCHEDULE_DESCRIPTION=nightly tests',
+    ]);
     expect(run.output).toContain('PASS  check-projects');
     expect(run.output).not.toContain('images-prepare');
     expect(run.output).not.toContain('child pipeline ran');

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { DEFAULT_SCHEDULE } from '../../src/commands/schedule.js';
 import { DEFAULT_IMAGES, ENV_NAMES } from '../../src/config/settings.js';
 import { CHILD_PIPELINE_FILE, partFile } from '../../src/render/split-pipeline.js';
 import {
@@ -22,7 +23,15 @@ const inputs = specInputs(header);
 const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
 
 /** Inputs that steer the component itself rather than a kiln setting. */
-const COMPONENT_ONLY = ['job_prefix', 'prepare_stage', 'build_stage', 'aws_role_arn', 'oidc_audience'];
+// schedule_description is read by the rules (kiln's own schedule), not by kiln.
+const COMPONENT_ONLY = [
+  'job_prefix',
+  'prepare_stage',
+  'build_stage',
+  'aws_role_arn',
+  'oidc_audience',
+  'schedule_description',
+];
 
 describe('templates/build.yml against GitLab CI schema', () => {
   test('has exactly two documents: the spec header and the jobs', () => {
@@ -150,7 +159,10 @@ describe('the prepare job', () => {
     const row = readme.split('\n').find((line) => line.startsWith('| `web`'));
     const listed = [...(row?.split('|')[1] ?? '').matchAll(/`([a-z_]+)`/g)].map((m) => m[1]);
     expect(manual?.sort()).toEqual(listed.sort());
-    expect(rules).toContain('$CI_PIPELINE_SOURCE == "schedule" && $KILN_SCHEDULE == "rebuild"');
+    expect(rules).toContain(
+      '$CI_PIPELINE_SOURCE == "schedule" && ($KILN_SCHEDULE == "rebuild" || $CI_PIPELINE_SCHEDULE_DESCRIPTION == "$[[ inputs.schedule_description ]]")',
+    );
+    expect(inputs['schedule_description']?.default).toBe(DEFAULT_SCHEDULE.description);
     expect(rules.filter((r) => r.includes('"schedule"'))).toHaveLength(1);
   });
 

@@ -45,17 +45,25 @@ export async function ensureRepositories(
   const alreadyThere = (error: unknown) =>
     error instanceof RepositoryAlreadyExistsException ||
     (error as Error).name === 'RepositoryAlreadyExistsException';
+  let describeDenied = false;
   const exists = async (repositoryName: string): Promise<boolean> => {
+    if (describeDenied) return false;
     try {
       await client.send(new DescribeRepositoriesCommand({ repositoryNames: [repositoryName], ...registry }));
       return true;
     } catch (error) {
       if (notFound(error)) return false;
-      throw ecrError(
-        `DescribeRepositories ${repositoryName}`,
-        error,
-        accessHint('ecr:DescribeRepositories', error),
-      );
+      // A role set up before kiln looked repositories up may lack the action: create each and
+      // take "already exists" as there, as kiln did then.
+      if (!accessHint('ecr:DescribeRepositories', error))
+        throw ecrError(`DescribeRepositories ${repositoryName}`, error);
+      if (!describeDenied) {
+        options.log?.warn(
+          'ECR: the role may not call ecr:DescribeRepositories; creating each repository and taking "already exists" as there (grant it, and a role without ecr:CreateRepository works too)',
+        );
+      }
+      describeDenied = true;
+      return false;
     }
   };
   await Promise.all(

@@ -180,6 +180,22 @@ describe('kiln prepare', () => {
     },
   );
 
+  test('a plan-only merge request starts no child pipeline, so its runner tags are not checked', async () => {
+    const out = tempDir('prepare-mr-tags');
+    const run = await kiln(
+      ['prepare', '--output', path.join(out, 'c.yml')],
+      ciEnv({
+        CI_JOB_ID: '5',
+        CI_PIPELINE_SOURCE: 'merge_request_event',
+        CI_MERGE_REQUEST_IID: '3',
+        KILN_PROJECTS: '',
+      }),
+    );
+    expect(run.stderr).not.toContain('would wait for a runner forever');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('merge request, plan only');
+  });
+
   test('manifest_runner_tags put the manifest and summary jobs on their own runners, checked the same way', async () => {
     const out = tempDir('prepare-utility');
     const env = ciEnv({
@@ -190,7 +206,7 @@ describe('kiln prepare', () => {
     });
     const missing = await kiln(['prepare', '--output', path.join(out, 'c.yml')], env);
     expect(missing.stderr).toContain(
-      'manifest_runner_tags: runner tag "$UTILITY" for the manifest and summary jobs names the CI variable UTILITY, which is not set',
+      'manifest_runner_tags: runner tag "$UTILITY" for the manifest, summary and no-op jobs names the CI variable UTILITY, which is not set',
     );
     const run = await kiln(['prepare', '--output', path.join(out, 'c.yml')], { ...env, UTILITY: 'tiny' });
     expect(run.code, run.stderr).toBe(0);

@@ -39,6 +39,8 @@ describe('ECR adapter against a local server speaking ECR JSON 1.1', () => {
   let denyToken = false;
   /** A role that may describe but not create repositories. */
   let denyCreate = false;
+  /** A role set up before kiln looked repositories up: no ecr:DescribeRepositories. */
+  let denyDescribe = false;
 
   beforeAll(async () => {
     process.env['AWS_ACCESS_KEY_ID'] = 'AKIDKILNTEST';
@@ -77,6 +79,13 @@ describe('ECR adapter against a local server speaking ECR JSON 1.1', () => {
       const reply = (status: number, payload: unknown) =>
         res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(payload));
       const operation = target.replace('AmazonEC2ContainerRegistry_V20150921.', '');
+      if (operation === 'DescribeRepositories' && denyDescribe) {
+        reply(400, {
+          __type: 'AccessDeniedException',
+          message: `User: arn:aws:sts::${ACCOUNT}:assumed-role/ci/kiln is not authorized to perform: ecr:DescribeRepositories`,
+        });
+        return;
+      }
       if (operation === 'DescribeRepositories') {
         const names = (body['repositoryNames'] as string[] | undefined) ?? [...existing];
         const missing = names.find((name) => !existing.has(name) || name === RACED);
@@ -225,6 +234,23 @@ describe('ECR adapter against a local server speaking ECR JSON 1.1', () => {
       });
     } finally {
       denyCreate = false;
+    }
+  });
+
+  test('a role without ecr:DescribeRepositories still works as before: create, and "already exists" is there', async () => {
+    denyDescribe = true;
+    try {
+      const log = createMemoryLogger();
+      const result = await ensureRepositories({
+        region: 'eu-west-1',
+        endpoint,
+        repositories: ['images', 'team/later'],
+        log,
+      });
+      expect(result).toEqual({ created: ['team/later'], existing: ['images'] });
+      expect(log.stderr.join('')).toContain('the role may not call ecr:DescribeRepositories');
+    } finally {
+      denyDescribe = false;
     }
   });
 

@@ -30,6 +30,7 @@ afterEach(async () => {
 async function start(
   seed: Parameters<typeof startSchedulesNotesStub>[0]['schedules'] = [],
   notes: Parameters<typeof startSchedulesNotesStub>[0]['notes'] = [],
+  notOwner = false,
 ) {
   stub = await startSchedulesNotesStub({
     token: TOKEN,
@@ -38,6 +39,7 @@ async function start(
     mrIid: 7,
     schedules: seed,
     notes,
+    notOwner,
   });
   return { stub, api: createGitlabClient({ host: stub.url, token: TOKEN }) };
 }
@@ -114,6 +116,25 @@ describe('ensureSchedule', () => {
       active: true,
     });
     expect(stub.schedules).toHaveLength(2);
+  });
+
+  test('a mark it cannot see (the schedule is someone else’s) is set by editing it, not added twice', async () => {
+    const theirs = {
+      id: 9,
+      description: WEEKLY.description,
+      ref: 'refs/heads/main',
+      cron: WEEKLY.cron,
+      cron_timezone: 'UTC',
+      active: true,
+      variables: [{ key: 'KILN_SCHEDULE', value: 'old', variable_type: 'env_var' }],
+    };
+    const { stub, api } = await start([theirs], [], true);
+    expect(await ensureSchedule({ api, projectId: '42', spec: WEEKLY })).toMatchObject({
+      marker: 'corrected',
+    });
+    expect(stub.schedules[0]?.variables).toEqual([
+      { key: 'KILN_SCHEDULE', value: 'rebuild', variable_type: 'env_var' },
+    ]);
   });
 
   test('finds its schedule behind 120 others (follows the pagination Link header)', async () => {

@@ -44,6 +44,8 @@ export async function startSchedulesNotesStub(options: {
   mrIid: number;
   schedules?: StubSchedule[];
   notes?: StubNote[];
+  /** GitLab shows a schedule's variables to its owner only; the token's user is not the owner. */
+  notOwner?: boolean;
 }): Promise<GitlabStub> {
   const schedules = [...(options.schedules ?? [])];
   const notes = [...(options.notes ?? [])];
@@ -120,7 +122,10 @@ export async function startSchedulesNotesStub(options: {
     if (s && method === 'GET') {
       const found = schedules.find((x) => x.id === Number(s[1]));
       if (!found) return json(404, { message: '404 Pipeline Schedule Not Found' });
-      return json(200, { ...scheduleJson(found), variables: found.variables ?? [] });
+      return json(200, {
+        ...scheduleJson(found),
+        variables: options.notOwner ? [] : (found.variables ?? []),
+      });
     }
     if (s && method === 'PUT') {
       const found = schedules.find((x) => x.id === Number(s[1]));

@@ -207,3 +207,12 @@ describe('tags a migrating team already pulls (issue 13)', () => {
     });
   });
 });
+
+test('without the prefix in a shared repository, every project is a neighbour: two latest tags meet', () => {
+  const settings = {
+    tagTemplate: '{project}-{date}-{shortsha}',
+    repositoryMode: 'single' as const,
+    prefixAdditionalTags: false,
+  };
+  expect(tagNeighbours(['web'], ['api', 'web', 'worker'], settings)).toEqual(['api', 'worker']);
+});
