@@ -9,7 +9,7 @@ import { DEFAULT_SETTINGS, loadSettingsWithProblems, type RawSettings } from '..
 import { problemAt, readYaml } from '../config/yaml-source.js';
 import type { Context } from '../context.js';
 import { formatProblem, KilnError, type Problem } from '../errors.js';
-import { sharedTagProblems, templateProblems } from '../plan/tags.js';
+import { computeTags, sharedTagProblems, templateProblems } from '../plan/tags.js';
 import { expandVariants } from '../plan/variants.js';
 import { checkDependencies } from '../select/dependency-order.js';
 import type { Project } from '../types.js';
@@ -87,6 +87,9 @@ export const validateCommand: Command = {
       ...problems,
       ...variants.problems,
       ...(problems.length === 0 ? dependencyProblems(projects) : []),
+      ...(variants.problems.length === 0
+        ? await tagProblems(root, variants.projects, settings, ctx.now)
+        : []),
       // The default tags dated now, at a sample commit; additional tags do not depend on either.
       ...(problems.length === 0 && variants.problems.length === 0
         ? sharedTagProblems(variants.projects, settings, {
@@ -137,20 +140,47 @@ async function withVariants(
     return { projects: expandVariants(projects, names), problems: [] };
   } catch (error) {
     if (!(error instanceof KilnError)) throw error;
-    // Each on the line of the variant's name in its file.
-    const located = await Promise.all(
-      error.problems.map(async (p) => {
-        if (!p.file || !p.field) return p;
-        const source = readYaml(await readFile(path.join(root, p.file), 'utf8'), p.file);
-        const at = p.field
-          .split(/[.[\]]+/)
-          .filter(Boolean)
-          .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-        return problemAt(source, p.file, at, p.message, p.hint);
-      }),
-    );
-    return { projects, problems: located };
+    return { projects, problems: await onTheirLines(root, error.problems) };
   }
+}
+
+/** Problems found after parsing (a field, no line), each placed on its field's line in its file. */
+async function onTheirLines(root: string, problems: Problem[]): Promise<Problem[]> {
+  return Promise.all(
+    problems.map(async (p) => {
+      if (!p.file || !p.field || p.line !== undefined) return p;
+      const source = readYaml(await readFile(path.join(root, p.file), 'utf8'), p.file);
+      const at = p.field
+        .split(/[.[\]]+/)
+        .filter(Boolean)
+        .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+      return problemAt(source, p.file, at, p.message, p.hint);
+    }),
+  );
+}
+
+/**
+ * The tags each image would get, as the plan computes them: a placeholder its upstream_ref cannot
+ * fill ({major} on a branch, {ref} without an upstream) or a tag too long, before any pipeline.
+ */
+async function tagProblems(
+  root: string,
+  projects: Project[],
+  settings: Parameters<typeof computeTags>[0]['settings'],
+  now: Date,
+): Promise<Problem[]> {
+  const found = projects.flatMap(
+    (project) =>
+      computeTags({ project, settings, created: now, commitSha: '0'.repeat(40), pipelineId: '0' }).problems,
+  );
+  const seen = new Set<string>();
+  const unique = found.filter((p) => {
+    const key = `${p.file}\n${p.field}\n${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return onTheirLines(root, unique);
 }
 
 /** depends_on cycles, found by the same check `kiln plan` runs (once every file is valid). */

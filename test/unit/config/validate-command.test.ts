@@ -73,7 +73,9 @@ describe('kiln validate', () => {
       `${FIXTURES}/bad-tags-repo/kiln.yaml:4:25: prefix_additional_tags: Invalid input: expected boolean, received string`,
       `${FIXTURES}/bad-tags-repo/kiln.yaml:3:15: tag_template: {shortsha:2} in "{project}-{date}-{shortsha:2}": only {shortsha} takes a length, from 4 to 40 (hint: write {shortsha:7} for the 7 hex digits git abbreviates to)`,
       `${FIXTURES}/bad-tags-repo/projects/kaniko/build-config.yaml:5:5: additional_tags[1]: unknown placeholder {branch} in "{branch}" (hint: use {ref} {version} {major} {minor}, filled from upstream_ref)`,
-      'error: 3 problems in 2 files',
+      // Found as the plan fills the tags, placed on its line: kiln validate says it before any pipeline.
+      `${FIXTURES}/bad-tags-repo/projects/local/build-config.yaml:4:5: additional_tags[1]: "{major}.{minor}" uses {major}, which comes from upstream_ref, and this project builds this repository's files (hint: write the tag without placeholders)`,
+      'error: 4 problems in 3 files',
     ]);
   });
 
