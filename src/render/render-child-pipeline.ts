@@ -101,9 +101,9 @@ function buildJob(job: PlannedBuildJob): Job {
 
 /**
  * A job in kiln's own image, on the utility runners, without a checkout: the manifest, summary
- * and no-op jobs. `fields` are the job's own keys.
+ * and no-op jobs, and the router's kiln:parts (split-pipeline.ts). `fields` are the job's own keys.
  */
-function kilnImageJob(plan: BuildPlan, { stage, ...fields }: Job): Job {
+export function kilnImageJob(plan: BuildPlan, { stage, ...fields }: Job): Job {
   return withTags(
     // The stage first, as in every job kiln writes.
     { stage, image: image(plan.images.kiln), variables: { GIT_STRATEGY: 'none' }, ...fields },

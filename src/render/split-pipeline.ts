@@ -16,7 +16,7 @@ import { dependencyEdges } from '../plan/dependency-edges.js';
 import type { BuildPlan, PlannedProject } from '../plan/types.js';
 import { loadedEntrySize, loadedHashSize } from './loaded-size.js';
 import { allowedLoadedSize, checkPipelineLimits, jobsOf, type PipelineLimits } from './pipeline-limits.js';
-import type { Pipeline } from './render-child-pipeline.js';
+import { kilnImageJob, type Pipeline } from './render-child-pipeline.js';
 
 export const PARTS_JOB = 'kiln:parts';
 
@@ -144,18 +144,15 @@ export function routerPipeline(input: {
 }): Pipeline {
   const { plan, parts } = input;
   const router: Pipeline = { stages: ['build'] };
-  router[PARTS_JOB] = {
+  router[PARTS_JOB] = kilnImageJob(plan, {
     stage: 'build',
-    image: { name: plan.images.kiln, entrypoint: [''] },
-    variables: { GIT_STRATEGY: 'none' },
     // https://docs.gitlab.com/ci/yaml/#needspipelinejob: a child pipeline downloads the artifacts
     // of a job of its parent pipeline. The id is the parent's CI_PIPELINE_ID, known to prepare.
     needs: [{ pipeline: plan.pipelineId, job: input.prepareJob, artifacts: true }],
     script: parts.map((part) => `test -s ${part.file}`),
     artifacts: { paths: parts.map((part) => part.file), expire_in: '1 week' },
-    ...(plan.utilityRunnerTags.length > 0 ? { tags: plan.utilityRunnerTags } : {}),
     interruptible: true,
-  };
+  });
   parts.forEach((part, i) => {
     router[`kiln:part-${i + 1}`] = {
       stage: 'build',
