@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Context } from '../context.js';
 import { KilnError } from '../errors.js';
 import { imageUrl, MANIFEST_REPORTS_DIR, type ManifestReport } from '../manifest/report.js';
+import { connectRegistry } from '../manifest/run-manifest.js';
 import {
   checkDotenv,
   IMAGES_FILE,
@@ -16,8 +17,7 @@ import {
   summaryAnnotations,
   summaryTable,
 } from '../manifest/summary.js';
-import { resolveCredentials } from '../registry/auth/resolve-credentials.js';
-import { createRegistryClient } from '../registry/client.js';
+import type { RegistryClient } from '../registry/client.js';
 import { parseRepository } from '../registry/reference.js';
 import { banner } from '../version.js';
 import { type Command, parseFlags } from './command.js';
@@ -105,15 +105,15 @@ async function checkRegistry(
   ctx: Context,
 ): Promise<string[]> {
   const problems: string[] = [];
+  // One client per registry: credentials are found once (an ECR token is an API call) and its
+  // connections are kept alive across images.
+  const clients = new Map<string, Promise<{ client: RegistryClient }>>();
   for (const image of images) {
     const repository = parseRepository(image.image, 'image');
-    const auth = await resolveCredentials({ host: repository.host, env: ctx.env, log: ctx.log });
-    const client = createRegistryClient({
-      host: repository.host,
-      insecure: insecure.get(image.project) ?? false,
-      log: ctx.log,
-      ...(auth.credentials ? { credentials: auth.credentials } : {}),
-    });
+    const plain = insecure.get(image.project) ?? false;
+    const key = `${repository.host}\n${plain}`;
+    if (!clients.has(key)) clients.set(key, connectRegistry(repository.host, plain, ctx));
+    const { client } = await (clients.get(key) as Promise<{ client: RegistryClient }>);
     const index = await client.headManifest(repository.name, image.indexDigest);
     if (index?.digest !== image.indexDigest) {
       problems.push(`${image.reference} is not in the registry`);

@@ -19,28 +19,39 @@ export interface RunManifestOptions {
   client?: RegistryClient;
 }
 
+/** A client for `host` with the credentials found for it (resolve-credentials.ts), and where from. */
+export async function connectRegistry(
+  host: string,
+  insecure: boolean,
+  ctx: Context,
+): Promise<{ client: RegistryClient; source: string }> {
+  const auth = await resolveCredentials({ host, env: ctx.env, log: ctx.log });
+  const client = createRegistryClient({
+    host,
+    insecure,
+    log: ctx.log,
+    ...(auth.credentials ? { credentials: auth.credentials } : {}),
+  });
+  return { client, source: auth.source };
+}
+
+/** connectRegistry, saying in the job log where the credentials came from. */
+async function clientFor(host: string, insecure: boolean, ctx: Context): Promise<RegistryClient> {
+  const { client, source } = await connectRegistry(host, insecure, ctx);
+  ctx.log.info(`registry ${host}: credentials from ${source}`);
+  return client;
+}
+
 export async function runManifest({ spec, ctx, client: given }: RunManifestOptions): Promise<ManifestReport> {
   const { log } = ctx;
   const repository = parseRepository(spec.repository, 'repository');
   const digests = await readDigests(spec, ctx.cwd);
 
-  let client = given;
-  if (!client) {
-    const auth = await resolveCredentials({ host: repository.host, env: ctx.env, log });
-    log.info(`registry ${repository.host}: credentials from ${auth.source}`);
-    client = createRegistryClient({
-      host: repository.host,
-      insecure: spec.insecureRegistry,
-      log,
-      ...(auth.credentials ? { credentials: auth.credentials } : {}),
-    });
-  }
-
-  const ready = client;
+  const client = given ?? (await clientFor(repository.host, spec.insecureRegistry, ctx));
   const children = await log.section(
     `children: ${spec.children.length} per-architecture image(s) by digest`,
     async (inner) => {
-      const found = await fetchChildren({ client: ready, repository: repository.name, spec, digests });
+      const found = await fetchChildren({ client, repository: repository.name, spec, digests });
       verifyChildren(found);
       for (const child of found) inner.info(`  ${child.arch}: ${spec.repository}@${child.digest}`);
       return found;
