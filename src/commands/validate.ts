@@ -6,7 +6,7 @@ import { codeQualityReport } from '../config/code-quality.js';
 import { loadProjects } from '../config/load-projects.js';
 import { parseRebuildList } from '../config/rebuild-list.js';
 import { DEFAULT_SETTINGS, loadSettingsWithProblems, type RawSettings } from '../config/settings.js';
-import { problemAt, readYaml } from '../config/yaml-source.js';
+import { parseFieldPath, problemAt, readYaml } from '../config/yaml-source.js';
 import type { Context } from '../context.js';
 import { formatProblem, KilnError, type Problem } from '../errors.js';
 import { computeTags, sharedTagProblems, templateProblems } from '../plan/tags.js';
@@ -150,11 +150,7 @@ async function onTheirLines(root: string, problems: Problem[]): Promise<Problem[
     problems.map(async (p) => {
       if (!p.file || !p.field || p.line !== undefined) return p;
       const source = readYaml(await readFile(path.join(root, p.file), 'utf8'), p.file);
-      const at = p.field
-        .split(/[.[\]]+/)
-        .filter(Boolean)
-        .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-      return problemAt(source, p.file, at, p.message, p.hint);
+      return problemAt(source, p.file, parseFieldPath(p.field), p.message, p.hint);
     }),
   );
 }

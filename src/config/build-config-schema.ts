@@ -18,6 +18,11 @@ export const TAG_PART = /^[A-Za-z0-9._-]+$/;
 
 /** The placeholders of additional_tags, filled from upstream_ref at plan time (plan/ref-tags.ts). */
 export const REF_PLACEHOLDERS = ['ref', 'version', 'major', 'minor'] as const;
+
+/** What a tag or tag template writes between `{` and `}`, in order: `{ref}`, `{shortsha:7}`. */
+export function placeholdersOf(text: string): string[] {
+  return [...text.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1] ?? '');
+}
 export const PROJECT_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 
 /** Adds a finding as a zod issue; the hint travels in params (see zod-problems.ts). */
@@ -163,9 +168,9 @@ const additionalTags = z
     z.string().superRefine((tag, ctx) => {
       // The full tag is {project}-{tag} (or the tag alone, without the prefix): the whole is
       // checked against the OCI grammar at plan time, with the placeholders filled in.
-      const unknown = [...tag.matchAll(/\{([^{}]*)\}/g)]
-        .map((m) => m[1] ?? '')
-        .filter((name) => !(REF_PLACEHOLDERS as readonly string[]).includes(name));
+      const unknown = placeholdersOf(tag).filter(
+        (name) => !(REF_PLACEHOLDERS as readonly string[]).includes(name),
+      );
       if (unknown.length > 0) {
         report(ctx, {
           message: `unknown placeholder {${unknown[0]}} in "${tag}"`,
@@ -203,34 +208,37 @@ const target = z
   .meta({ description: 'Dockerfile stage to build; empty = the last stage.', default: '' });
 
 /** One more image from the same folder: `<project>-<name>`, with its own build args, target, platforms, tags. */
+const variant = z
+  .object({
+    name: z.string().superRefine((name, ctx) => {
+      if (!PROJECT_NAME.test(name))
+        report(ctx, {
+          message: `"${name}" is not a variant name`,
+          hint: 'variant names are written like project names: letters, digits, _ . - (the image is <project>-<name>)',
+        });
+    }),
+    build_args: buildArgs,
+    target,
+    platforms,
+    additional_tags: additionalTags,
+  })
+  .strict();
+
+/** The keys a variant may set (zod-problems.ts offers them for an unknown one). */
+export const VARIANT_KEYS = Object.keys(variant.shape);
+
 const variants = z
-  .array(
-    z
-      .object({
-        name: z.string().superRefine((name, ctx) => {
-          if (!PROJECT_NAME.test(name))
-            report(ctx, {
-              message: `"${name}" is not a variant name`,
-              hint: 'variant names are written like project names: letters, digits, _ . - (the image is <project>-<name>)',
-            });
-        }),
-        build_args: buildArgs,
-        target,
-        platforms,
-        additional_tags: additionalTags,
-      })
-      .strict(),
-  )
+  .array(variant)
   .superRefine((list, ctx) => {
     const seen = new Set<string>();
-    for (const [i, variant] of list.entries()) {
-      if (seen.has(variant.name))
+    for (const [i, { name }] of list.entries()) {
+      if (seen.has(name))
         report(
           ctx,
-          { message: `variant "${variant.name}" is listed twice`, hint: 'give each variant its own name' },
+          { message: `variant "${name}" is listed twice`, hint: 'give each variant its own name' },
           [i, 'name'],
         );
-      seen.add(variant.name);
+      seen.add(name);
     }
   })
   .nullish()

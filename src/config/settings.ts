@@ -10,6 +10,7 @@ import type { BuilderName, Platform } from '../types.js';
 import { didYouMean } from './did-you-mean.js';
 import { annotationsSchema, labelsSchema, type Metadata, OCI_ANNOTATION_KEYS } from './metadata.js';
 import { checkSetting } from './setting-rules.js';
+import { parseFieldPath } from './yaml-source.js';
 
 export const SETTINGS_FILE = 'kiln.yaml';
 
@@ -492,10 +493,7 @@ export function resolveSettingsWithProblems(input: ResolveSettingsInput): {
 /** Gives a kiln.yaml problem the line and column of the value its field names (`exclude[1]`, `images.kiln`). */
 function locate(problem: Problem, doc: Document, lineCounter: LineCounter): void {
   if (problem.line !== undefined || !problem.field) return;
-  const path = problem.field
-    .split(/[.[\]]+/)
-    .filter(Boolean)
-    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+  const path = parseFieldPath(problem.field);
   let node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
   // An unknown key has no value to point at: its parent map does.
   for (let up = path.length - 1; !node?.range && up > 0; up--)

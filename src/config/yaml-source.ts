@@ -47,6 +47,14 @@ export function formatPath(path: FieldPath): string {
   );
 }
 
+/** The inverse of formatPath: `variants[0].name` → ['variants', 0, 'name'], to locate a problem. */
+export function parseFieldPath(field: string): FieldPath {
+  return field
+    .split(/[.[\]]+/)
+    .filter(Boolean)
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
 // The yaml package's wording speaks to programmers; these speak to config authors.
 const SYNTAX_MESSAGES: Partial<Record<string, string>> = {
   MULTIPLE_DOCS: 'the file holds several documents ("---"); a build-config.yaml is one document',

@@ -2,12 +2,9 @@
 // with a hint. Custom rules carry their hint in `params` (see build-config-schema.ts).
 import type { z } from 'zod';
 import type { Problem } from '../errors.js';
+import { VARIANT_KEYS } from './build-config-schema.js';
 import { suggestion } from './did-you-mean.js';
 import { OCI_ANNOTATION_KEYS } from './metadata.js';
-
-/** The keys of one variant (build-config-schema.ts). */
-const VARIANT_KEYS = ['name', 'build_args', 'target', 'platforms', 'additional_tags'] as const;
-
 import { type FieldPath, problemAt, type YamlSource } from './yaml-source.js';
 
 type Issue = z.core.$ZodIssue;

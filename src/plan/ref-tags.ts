@@ -1,6 +1,7 @@
 // Extra tags that follow the upstream (pure): `{ref}` and, for a semver ref, `{version}`,
 // `{major}` and `{minor}` in additional_tags, filled as docker/metadata-action's semver type fills them.
 // `additional_tags: ['{ref}', '{major}.{minor}', latest]` is written once and follows upstream_ref.
+import { placeholdersOf } from '../config/build-config-schema.js';
 import type { Problem } from '../errors.js';
 
 /** `v1.2.3`, `1.2.3-rc.1+build.5`: semver 2.0 with an optional leading `v`. */
@@ -30,11 +31,6 @@ export function refValues(upstreamRef: string): RefValues {
     minor,
     prerelease: Boolean(pre),
   };
-}
-
-/** The placeholders a tag uses, `{ref}` … `{minor}`; unknown ones are the caller's problem. */
-export function placeholdersOf(tag: string): string[] {
-  return [...tag.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1] ?? '');
 }
 
 /**

@@ -1,5 +1,6 @@
 // Tag computation (pure): the default tag from the template, per-architecture tags, additional tags.
 // Every tag is checked against the OCI grammar here, before any job runs.
+import { placeholdersOf } from '../config/build-config-schema.js';
 import { archSuffix, isValidOciTag, MAX_TAG_LENGTH } from '../config/oci.js';
 import type { Settings } from '../config/settings.js';
 import type { Problem } from '../errors.js';
@@ -44,12 +45,12 @@ const MAX_SHORT_SHA = 40;
 /** Problems of the template itself (unknown placeholders, collisions in a shared repository). */
 export function templateProblems(template: string, repositoryMode: Settings['repositoryMode']): Problem[] {
   const problems: Problem[] = [];
-  for (const match of template.matchAll(/\{([^{}]*)\}/g)) {
-    const [name = '', length] = (match[1] ?? '').split(':');
+  for (const written of placeholdersOf(template)) {
+    const [name = '', length] = written.split(':');
     if (!(TAG_PLACEHOLDERS as readonly string[]).includes(name)) {
       problems.push({
         field: 'tag_template',
-        message: `unknown placeholder {${match[1]}} in "${template}"`,
+        message: `unknown placeholder {${written}} in "${template}"`,
         hint: `use ${TAG_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}, or {shortsha:N} for N hex digits`,
       });
     } else if (
@@ -61,7 +62,7 @@ export function templateProblems(template: string, repositoryMode: Settings['rep
     ) {
       problems.push({
         field: 'tag_template',
-        message: `{${match[1]}} in "${template}": only {shortsha} takes a length, from ${MIN_SHORT_SHA} to ${MAX_SHORT_SHA}`,
+        message: `{${written}} in "${template}": only {shortsha} takes a length, from ${MIN_SHORT_SHA} to ${MAX_SHORT_SHA}`,
         hint: 'write {shortsha:7} for the 7 hex digits git abbreviates to',
       });
     }
