@@ -1,7 +1,7 @@
 // kiln manifest --project NAME [--spec FILE] [--report FILE] [--annotations FILE] [--dotenv FILE]
 // The manifest:<project> CI job: joins the per-architecture images into one index by digest and
 // pushes every tag. Thin: reads the spec, runs the steps, writes the report files.
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Context } from '../context.js';
 import { KilnError, usageError } from '../errors.js';
@@ -46,17 +46,20 @@ Rerunning the job is safe: tags already at this index are left alone.`;
 /**
  * GIT_STRATEGY none keeps the runner's workspace, and with it reports earlier pipelines' manifest
  * jobs wrote there: they would ride along in this job's artifacts. Reports of this pipeline (its
- * sibling jobs, in a shared checkout) stay.
+ * sibling jobs, in a shared checkout) stay. A file that is no report is left for kiln summary to
+ * refuse by name.
  */
 async function removeStaleReports(dir: string, pipelineId: string | undefined, ctx: Context): Promise<void> {
   if (!pipelineId) return;
   for (const name of await readdir(dir)) {
     if (!name.endsWith('.json')) continue;
     const file = path.join(dir, name);
-    const written = await readFile(file, 'utf8').then(
-      (text) => (JSON.parse(text) as { pipelineId?: unknown }).pipelineId,
-      () => undefined,
-    );
+    let written: unknown;
+    try {
+      written = (JSON.parse(await readFile(file, 'utf8')) as { pipelineId?: unknown }).pipelineId;
+    } catch {
+      continue;
+    }
     if (written === pipelineId) continue;
     await rm(file, { force: true });
     ctx.log.info(`removed ${path.relative(ctx.cwd, file)}, a report of another pipeline`);
@@ -112,7 +115,11 @@ export const manifestCommand: Command = {
     const reportFile = path.resolve(ctx.cwd, flags.values.report ?? manifestReportFile(project));
     await mkdir(path.dirname(reportFile), { recursive: true });
     if (!flags.values.report) await removeStaleReports(path.dirname(reportFile), report.pipelineId, ctx);
-    await writeFile(reportFile, `${JSON.stringify(report, null, 2)}\n`);
+    // Whole or not at all (a temporary file, renamed): a sibling job reading the folder never
+    // sees half a report.
+    const partial = `${reportFile}.${process.pid}.tmp`;
+    await writeFile(partial, `${JSON.stringify(report, null, 2)}\n`);
+    await rename(partial, reportFile);
     const url = imageUrl({
       repository: spec.repository,
       digest: report.indexDigest,

@@ -179,6 +179,8 @@ describe('kiln summary', () => {
     await mkdir(reports, { recursive: true });
     const api = await readFile(path.join(jobDir, 'kiln-reports', 'api.json'), 'utf8');
     await writeFile(path.join(reports, 'api.json'), api);
+    // A sibling's report half written (in a shared checkout): neither a crash nor removed.
+    await writeFile(path.join(reports, 'half.json'), '{"project": "half", "pipel');
     await writeFile(
       path.join(reports, 'gone.json'),
       JSON.stringify({ ...JSON.parse(api), project: 'gone', pipelineId: '12' }),
@@ -192,7 +194,7 @@ describe('kiln summary', () => {
     });
     const ctx = context(testbed.dir, { CI_PIPELINE_ID: PIPELINE });
     expect(await main(['manifest', '--project', 'cli', '--spec', fx.specFile], ctx)).toBe(0);
-    expect((await readdir(reports)).sort()).toEqual(['api.json', 'cli.json']);
+    expect((await readdir(reports)).sort()).toEqual(['api.json', 'cli.json', 'half.json']);
     expect(ctx.log.stderr.join('')).toContain('removed kiln-reports/gone.json, a report of another pipeline');
   });
 
