@@ -26,6 +26,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'CI job: assemble and push the multi-arch index and tags',
     load: async () => (await import('./commands/manifest.js')).manifestCommand,
   },
+  attest: {
+    summary: 'CI job: sign the pushed index and its images, attest SBOMs and provenance',
+    load: async () => (await import('./commands/attest.js')).attestCommand,
+  },
   summary: {
     summary: 'CI job: join the manifest reports into kiln-images.json',
     load: async () => (await import('./commands/summary.js')).summaryCommand,

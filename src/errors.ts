@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'PLAN_TOO_LARGE'
   | 'REGISTRY_FAILED'
   | 'MANIFEST_FAILED'
+  | 'ATTEST_FAILED' // signing, SBOM or provenance of a pushed index (the tags stay)
   | 'ECR_FAILED'
   | 'GITLAB_API_FAILED'
   | 'BUILD_FAILED'

@@ -176,4 +176,34 @@ export interface ManifestSpec {
   insecureRegistry: boolean;
   /** The team's labels and OCI annotations (config/metadata.ts), set on the index. */
   annotations?: Record<string, string>;
+  /** Set when signing is on: what kiln attest signs with and records (attest/provenance.ts). */
+  signing?: SigningSpec;
+  provenance?: BuildProvenanceInput;
+}
+
+export type SigningMode = 'none' | 'key' | 'keyless';
+export type SbomFormat = 'spdx-json' | 'cyclonedx-json';
+
+export interface SigningSpec {
+  mode: Exclude<SigningMode, 'none'>;
+  /** Key mode: a KMS URI (awskms://…), or the name of the CI variable holding the key (a file-type variable's path, or the PEM text). */
+  key?: string;
+  /** Key mode: the CI variable holding the key's password. */
+  passwordVariable?: string;
+  /** Keyless: the Sigstore instance. */
+  fulcioUrl?: string;
+  rekorUrl?: string;
+  sbomFormat: SbomFormat;
+}
+
+/** What the plan knows of a build, for its provenance. Build args as written, never expanded. */
+export interface BuildProvenanceInput {
+  /** The upstream and its pinned commit, or the monorepo commit and the project's folder. */
+  source: { uri: string; ref?: string; sha: string; path?: string };
+  contextPath: string;
+  dockerfile: string;
+  target: string;
+  buildArgs: Record<string, string>;
+  builder: { name: BuilderName; image: string };
+  buildJobs: { platform: Platform; job: string }[];
 }

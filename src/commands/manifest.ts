@@ -15,6 +15,7 @@ import {
   manifestReportFile,
 } from '../manifest/report.js';
 import { runManifest } from '../manifest/run-manifest.js';
+import type { ManifestSpec } from '../types.js';
 import { banner } from '../version.js';
 import { type Command, parseFlags } from './command.js';
 
@@ -66,6 +67,44 @@ async function removeStaleReports(dir: string, pipelineId: string | undefined, c
   }
 }
 
+/**
+ * The spec of `project` from --spec FILE or KILN_MANIFEST_SPEC (what kiln prepare rendered into
+ * the job), checked; the job log's first line says which kiln reads it from where.
+ */
+export async function readSpec(
+  project: string,
+  file: string | undefined,
+  ctx: Context,
+  command: string,
+): Promise<ManifestSpec> {
+  let text: string;
+  let source: string;
+  if (file) {
+    source = file;
+    try {
+      text = await readFile(path.resolve(ctx.cwd, source), 'utf8');
+    } catch (error) {
+      throw new KilnError('MANIFEST_FAILED', `cannot read the manifest spec ${source}`, { cause: error });
+    }
+  } else {
+    source = SPEC_VARIABLE;
+    text = ctx.env[SPEC_VARIABLE] ?? '';
+    if (!text) throw usageError(`no manifest spec: pass --spec FILE or set ${SPEC_VARIABLE}`);
+  }
+  ctx.log.info(banner(command, `project ${project}; spec from ${source} (written by kiln prepare)`));
+  const spec = parseManifestSpec(text, source);
+  if (spec.project !== project) {
+    throw new KilnError(
+      'MANIFEST_FAILED',
+      `${source} is the spec of project "${spec.project}", not "${project}"`,
+      {
+        where: { file: source, field: 'project' },
+      },
+    );
+  }
+  return spec;
+}
+
 export const manifestCommand: Command = {
   name: 'manifest',
   summary: 'CI job: assemble and push the multi-arch index and tags',
@@ -85,31 +124,7 @@ export const manifestCommand: Command = {
     const project = flags.values.project;
     if (!project) throw usageError('--project is required', 'kiln manifest --project NAME');
 
-    let text: string;
-    let source: string;
-    if (flags.values.spec) {
-      source = flags.values.spec;
-      try {
-        text = await readFile(path.resolve(ctx.cwd, source), 'utf8');
-      } catch (error) {
-        throw new KilnError('MANIFEST_FAILED', `cannot read the manifest spec ${source}`, { cause: error });
-      }
-    } else {
-      source = SPEC_VARIABLE;
-      text = ctx.env[SPEC_VARIABLE] ?? '';
-      if (!text) throw usageError(`no manifest spec: pass --spec FILE or set ${SPEC_VARIABLE}`);
-    }
-    ctx.log.info(banner('manifest', `project ${project}; spec from ${source} (written by kiln prepare)`));
-    const spec = parseManifestSpec(text, source);
-    if (spec.project !== project) {
-      throw new KilnError(
-        'MANIFEST_FAILED',
-        `${source} is the spec of project "${spec.project}", not "${project}"`,
-        {
-          where: { file: source, field: 'project' },
-        },
-      );
-    }
+    const spec = await readSpec(project, flags.values.spec, ctx, 'manifest');
 
     const report = await runManifest({ spec, ctx });
     const reportFile = path.resolve(ctx.cwd, flags.values.report ?? manifestReportFile(project));

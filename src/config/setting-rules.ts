@@ -22,6 +22,11 @@ const IMAGE: Rule = {
   hint: 'an image reference such as registry.example.com/kaniko:v1.28.3-debug',
 };
 
+const HTTPS_URL: Rule = {
+  pattern: /^https?:\/\/[^\s/?#]+(\/\S*)?$/,
+  hint: 'the URL of the service, such as https://fulcio.sigstore.dev',
+};
+
 /** Whole-value rules; list settings are split first and each item is checked. */
 export const SETTING_RULES: Partial<Record<keyof RawSettings, Rule>> = {
   projectsDir: RELATIVE_PATH,
@@ -52,6 +57,16 @@ export const SETTING_RULES: Partial<Record<keyof RawSettings, Rule>> = {
     hint: "a GitLab duration such as '30 days', '2 weeks' or '1 week and 3 days', or never",
   },
   awsRegion: { pattern: /^([a-z]{2}(-[a-z]+)+-[0-9])?$/, hint: 'an AWS region such as eu-west-1' },
+  signingKey: {
+    pattern: /^([A-Za-z_][A-Za-z0-9_]*|(awskms|gcpkms|azurekms|hashivault|k8s):\/\/\S+)$/,
+    hint: 'the name of the CI/CD variable holding the cosign key, such as COSIGN_PRIVATE_KEY, or a KMS URI such as awskms:///alias/kiln',
+  },
+  signingPasswordVariable: {
+    pattern: VARIABLE_NAME,
+    hint: 'the name of the CI/CD variable holding the key password, such as COSIGN_PASSWORD',
+  },
+  sigstoreFulcioUrl: HTTPS_URL,
+  sigstoreRekorUrl: HTTPS_URL,
   pinConcurrency: { pattern: /^([1-9][0-9]?|1[01][0-9]|12[0-8])$/, hint: 'a whole number from 1 to 128' },
 };
 

@@ -6,7 +6,7 @@ import { type Document, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { Env } from '../context.js';
 import { KilnError, type Problem, throwIfProblems, type Where } from '../errors.js';
-import type { BuilderName, Platform } from '../types.js';
+import type { BuilderName, Platform, SbomFormat, SigningMode } from '../types.js';
 import { didYouMean } from './did-you-mean.js';
 import { annotationsSchema, labelsSchema, type Metadata, OCI_ANNOTATION_KEYS } from './metadata.js';
 import { checkSetting } from './setting-rules.js';
@@ -68,6 +68,16 @@ export interface Settings {
   /** Custom labels and OCI annotations of every image (a project's own override them). kiln.yaml only. */
   labels: Record<string, string>;
   annotations: Metadata['annotations'];
+  /** Sign every index and child with cosign, with SBOM and provenance attestations (kiln attest). */
+  signing: SigningMode;
+  /** Key mode: a KMS URI, or the name of the CI variable holding the cosign private key. */
+  signingKey: string;
+  /** Key mode: the name of the CI variable holding the key's password. */
+  signingPasswordVariable: string;
+  sbomFormat: SbomFormat;
+  /** Keyless: the Sigstore instance (public by default, or a private one). */
+  sigstoreFulcioUrl: string;
+  sigstoreRekorUrl: string;
 }
 
 /** Pinned default images. Kaniko: the maintained fork (Google's original is archived). */
@@ -110,6 +120,12 @@ export const DEFAULT_SETTINGS: Settings = {
   pinConcurrency: 16,
   labels: {},
   annotations: {},
+  signing: 'none',
+  signingKey: 'COSIGN_PRIVATE_KEY',
+  signingPasswordVariable: 'COSIGN_PASSWORD',
+  sbomFormat: 'spdx-json',
+  sigstoreFulcioUrl: 'https://fulcio.sigstore.dev',
+  sigstoreRekorUrl: 'https://rekor.sigstore.dev',
 };
 
 /** The most `git ls-remote` at once kiln allows: each is a process on the prepare job's runner. */
@@ -149,6 +165,12 @@ const fileSchema = z
     pin_concurrency: z.number().int().min(1).max(MAX_PIN_CONCURRENCY),
     labels: labelsSchema,
     annotations: annotationsSchema,
+    signing: z.enum(['none', 'key', 'keyless']),
+    signing_key: z.string().min(1),
+    signing_password_variable: z.string().min(1),
+    sbom_format: z.enum(['spdx-json', 'cyclonedx-json']),
+    sigstore_fulcio_url: z.string().min(1),
+    sigstore_rekor_url: z.string().min(1),
   })
   .partial()
   .strict();
@@ -191,6 +213,12 @@ export const ENV_NAMES = {
   ecrTagMutability: 'KILN_ECR_TAG_MUTABILITY',
   ecrScanOnPush: 'KILN_ECR_SCAN_ON_PUSH',
   pinConcurrency: 'KILN_PIN_CONCURRENCY',
+  signing: 'KILN_SIGNING',
+  signingKey: 'KILN_SIGNING_KEY',
+  signingPasswordVariable: 'KILN_SIGNING_PASSWORD_VARIABLE',
+  sbomFormat: 'KILN_SBOM_FORMAT',
+  sigstoreFulcioUrl: 'KILN_SIGSTORE_FULCIO_URL',
+  sigstoreRekorUrl: 'KILN_SIGSTORE_REKOR_URL',
 } as const;
 
 /** `a, b ,c` → ['a','b','c']; also accepts newlines (multi-line component inputs). */
@@ -294,6 +322,13 @@ function applyRaw(
         s.ecrTagMutability =
           oneOf(value, ['MUTABLE', 'IMMUTABLE'] as const, problems, field) ?? s.ecrTagMutability;
         break;
+      case 'signing':
+        s.signing = oneOf(value, ['none', 'key', 'keyless'] as const, problems, field) ?? s.signing;
+        break;
+      case 'sbomFormat':
+        s.sbomFormat =
+          oneOf(value, ['spdx-json', 'cyclonedx-json'] as const, problems, field) ?? s.sbomFormat;
+        break;
       case 'prefixAdditionalTags':
         s.prefixAdditionalTags = parseBoolean(value, problems, field) ?? s.prefixAdditionalTags;
         break;
@@ -362,6 +397,13 @@ function applyFile(base: Settings, file: SettingsFile): Settings {
   if (file.pin_concurrency !== undefined) s.pinConcurrency = file.pin_concurrency;
   if (file.labels !== undefined) s.labels = file.labels;
   if (file.annotations !== undefined) s.annotations = file.annotations;
+  if (file.signing !== undefined) s.signing = file.signing;
+  if (file.signing_key !== undefined) s.signingKey = file.signing_key;
+  if (file.signing_password_variable !== undefined)
+    s.signingPasswordVariable = file.signing_password_variable;
+  if (file.sbom_format !== undefined) s.sbomFormat = file.sbom_format;
+  if (file.sigstore_fulcio_url !== undefined) s.sigstoreFulcioUrl = file.sigstore_fulcio_url;
+  if (file.sigstore_rekor_url !== undefined) s.sigstoreRekorUrl = file.sigstore_rekor_url;
   return s;
 }
 

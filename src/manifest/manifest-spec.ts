@@ -69,6 +69,15 @@ const stringMap: Check = (value, field, problems) => {
   for (const [key, entry] of Object.entries(value)) anyText(entry, [...field, key], problems);
 };
 
+const choice =
+  (options: readonly string[]): Check =>
+  (value, field, problems) => {
+    if (typeof value !== 'string' || !options.includes(value))
+      problem(problems, field, `must be one of ${options.join(', ')}`);
+  };
+
+const optionalText = { check: text(), optional: true };
+
 function describe(value: unknown): string {
   if (value === null) return 'null';
   return Array.isArray(value) ? 'a list' : typeof value;
@@ -106,6 +115,40 @@ const SPEC = object({
     },
   },
   annotations: { check: stringMap, optional: true },
+  signing: {
+    check: object({
+      mode: { check: choice(['key', 'keyless']) },
+      key: optionalText,
+      passwordVariable: optionalText,
+      fulcioUrl: optionalText,
+      rekorUrl: optionalText,
+      sbomFormat: { check: choice(['spdx-json', 'cyclonedx-json']) },
+    }),
+    optional: true,
+  },
+  provenance: {
+    check: object({
+      source: {
+        check: object({
+          uri: { check: text() },
+          ref: optionalText,
+          sha: { check: text() },
+          path: optionalText,
+        }),
+      },
+      contextPath: { check: text() },
+      dockerfile: { check: text() },
+      target: { check: anyText },
+      buildArgs: { check: stringMap },
+      builder: {
+        check: object({ name: { check: choice(['kaniko', 'buildah']) }, image: { check: text() } }),
+      },
+      buildJobs: {
+        check: list(object({ platform: { check: text() }, job: { check: text() } })),
+      },
+    }),
+    optional: true,
+  },
 });
 
 /** `source` names where the text came from (file path or the variable), for every message. */

@@ -140,6 +140,9 @@ export function assemblePlan(input: AssemblePlanInput): BuildPlan {
     images: { ...settings.images },
     utilityRunnerTags,
     awsOidc: ctx.awsOidc,
+    ...(settings.signing !== 'none'
+      ? { signing: { mode: settings.signing, sbomFormat: settings.sbomFormat } }
+      : {}),
     deleted: selection.deleted,
     notes: selection.notes,
   };

@@ -1,11 +1,21 @@
 // Planning one project (pure): its source, build job per platform and manifest job. Problems are
 // collected into the shared list; assemblePlan throws them all at once.
+
+import { builderFor } from '../builders/index.js';
 import { imageMetadata } from '../config/metadata.js';
 import { isValidRepositoryName } from '../config/oci.js';
 import type { Settings } from '../config/settings.js';
 import type { Problem } from '../errors.js';
 import { runnerTagProblems } from '../render/gitlab-escape.js';
-import type { BuilderName, BuildJobSpec, ManifestSpec, Project, Reason } from '../types.js';
+import type {
+  BuilderName,
+  BuildJobSpec,
+  BuildProvenanceInput,
+  ManifestSpec,
+  Project,
+  Reason,
+  SigningSpec,
+} from '../types.js';
 import { type ImageLookup, resolveImagePlaceholders } from './image-placeholders.js';
 import { cacheRepository, isEcrRegistry, registryHost } from './repositories.js';
 import type { PinnedSource, PipelineInfo, PlannedBuildJob, PlannedProject, ProjectTags } from './types.js';
@@ -176,6 +186,20 @@ export function planProject(
     created: ctx.created,
     insecureRegistry: settings.insecureRegistry,
     ...(Object.keys(metadata).length > 0 ? { annotations: metadata } : {}),
+    ...(settings.signing === 'none'
+      ? {}
+      : {
+          signing: signingSpec(settings),
+          provenance: provenanceInput({
+            config,
+            builder,
+            source,
+            builds,
+            settings,
+            commitSha: pipeline.commitSha,
+            projectUrl: pipeline.projectUrl,
+          }),
+        }),
   };
   return {
     name: project.name,
@@ -191,5 +215,49 @@ export function planProject(
       buildNeeds: builds.map((b) => b.name),
       dependencyNeeds,
     },
+  };
+}
+
+/** What kiln attest signs with (settings.signing is key or keyless). */
+function signingSpec(settings: Settings): SigningSpec {
+  const mode = settings.signing === 'keyless' ? 'keyless' : 'key';
+  return mode === 'key'
+    ? {
+        mode,
+        key: settings.signingKey,
+        passwordVariable: settings.signingPasswordVariable,
+        sbomFormat: settings.sbomFormat,
+      }
+    : {
+        mode,
+        fulcioUrl: settings.sigstoreFulcioUrl,
+        rekorUrl: settings.sigstoreRekorUrl,
+        sbomFormat: settings.sbomFormat,
+      };
+}
+
+/** The build as the plan knows it, for its provenance: build args as written, never expanded. */
+function provenanceInput(input: {
+  config: Project['config'];
+  builder: BuilderName;
+  source: BuildJobSpec['source'];
+  builds: PlannedBuildJob[];
+  settings: Settings;
+  commitSha: string;
+  projectUrl: string | undefined;
+}): BuildProvenanceInput {
+  const { config, source } = input;
+  const first = input.builds[0]?.spec;
+  return {
+    source:
+      source.kind === 'git'
+        ? { uri: publicUrl(source.url), ref: source.ref, sha: source.sha }
+        : { uri: input.projectUrl || 'monorepo', sha: input.commitSha, path: source.dir },
+    contextPath: config.context_path,
+    dockerfile: config.dockerfile_path,
+    target: config.target,
+    buildArgs: Object.fromEntries((first?.buildArgs ?? []).map((arg) => [arg.name, arg.value])),
+    builder: { name: input.builder, image: builderFor(input.builder).image(input.settings.images) },
+    buildJobs: input.builds.map((b) => ({ platform: b.spec.platform, job: b.name })),
   };
 }

@@ -1,5 +1,13 @@
 // The BuildPlan: everything the child pipeline needs, as plain data (written to plan.json).
-import type { BuilderName, BuildJobSpec, ManifestSpec, Platform, Reason, Trigger } from '../types.js';
+import type {
+  BuilderName,
+  BuildJobSpec,
+  ManifestSpec,
+  Platform,
+  Reason,
+  SbomFormat,
+  Trigger,
+} from '../types.js';
 import type { PipelineRef } from './release.js';
 
 /** An upstream ref resolved once by the prepare job; every architecture builds this commit. */
@@ -89,6 +97,8 @@ export interface BuildPlan {
   utilityRunnerTags: string[];
   /** ECR with GitLab OIDC (AWS_ROLE_ARN set): push jobs get an ID token for AWS STS. */
   awsOidc: boolean;
+  /** Signing on: the manifest jobs also run kiln attest (SBOM artifacts; keyless: an ID token). */
+  signing?: { mode: 'key' | 'keyless'; sbomFormat: SbomFormat };
   deleted: string[];
   notes: string[];
   /** A plan too big for one child pipeline: the part files and the projects of each. */

@@ -6,6 +6,8 @@
 // What every build job of one builder shares, and what every manifest job shares, is written once
 // in a hidden job that the jobs `extends:`. GitLab measures a file's size (max_yaml_size_bytes)
 // before it resolves `extends:`, so shared text written once is paid for once (issue 16).
+
+import { SBOM_DIR } from '../attest/run-attest.js';
 import { GUARD_VARIABLE } from '../builders/context-guard.js';
 import { builderFor } from '../builders/index.js';
 import { MANIFEST_ANNOTATIONS, MANIFEST_DOTENV, MANIFEST_REPORTS_DIR } from '../manifest/report.js';
@@ -111,28 +113,55 @@ export function kilnImageJob(plan: BuildPlan, { stage, ...fields }: Job): Job {
   );
 }
 
-function manifestBase(plan: BuildPlan): Job {
-  return withAwsOidc(
-    plan,
-    kilnImageJob(plan, {
-      // Same stage as the builds: a dependent project's build jobs need this job, and GitLab
-      // refuses `needs:` on a job of a later stage ("is not defined in current or prior stages").
-      stage: 'build',
-      // The report for people and later jobs; the annotations link the image from the job page
-      // (https://docs.gitlab.com/ci/yaml/artifacts_reports/#artifactsreportsannotations).
-      artifacts: {
-        // The report folder (each job writes its own <project>.json, so the summary job gets
-        // them side by side; reports of earlier pipelines that GIT_STRATEGY none left in the
-        // workspace are removed by kiln manifest and ignored by kiln summary), and the dotenv
-        // file: a report alone is not in the job's archive.
-        paths: [`${MANIFEST_REPORTS_DIR}/`, MANIFEST_DOTENV],
-        reports: { annotations: MANIFEST_ANNOTATIONS, dotenv: MANIFEST_DOTENV },
-        expire_in: REPORT_EXPIRY,
+/**
+ * Signing on: the SBOMs kiln attest writes are kept (a CycloneDX one is also GitLab's cyclonedx
+ * report, for the dependency list), and keyless signing gets an ID token for Fulcio
+ * (https://docs.gitlab.com/ci/yaml/signing_examples/).
+ */
+function withSigning(plan: BuildPlan, job: Job): Job {
+  if (!plan.signing) return job;
+  const artifacts = job['artifacts'] as { paths: string[]; reports: Record<string, string> };
+  return {
+    ...job,
+    ...(plan.signing.mode === 'keyless'
+      ? { id_tokens: { ...(job['id_tokens'] as object | undefined), SIGSTORE_ID_TOKEN: { aud: 'sigstore' } } }
+      : {}),
+    artifacts: {
+      ...artifacts,
+      paths: [...artifacts.paths, `${SBOM_DIR}/`],
+      reports: {
+        ...artifacts.reports,
+        ...(plan.signing.sbomFormat === 'cyclonedx-json' ? { cyclonedx: `${SBOM_DIR}/*.cdx.json` } : {}),
       },
-      retry: RETRY,
-      // Never cancel a manifest job half way: tags would point at a mix of old and new images.
-      interruptible: false,
-    }),
+    },
+  };
+}
+
+function manifestBase(plan: BuildPlan): Job {
+  return withSigning(
+    plan,
+    withAwsOidc(
+      plan,
+      kilnImageJob(plan, {
+        // Same stage as the builds: a dependent project's build jobs need this job, and GitLab
+        // refuses `needs:` on a job of a later stage ("is not defined in current or prior stages").
+        stage: 'build',
+        // The report for people and later jobs; the annotations link the image from the job page
+        // (https://docs.gitlab.com/ci/yaml/artifacts_reports/#artifactsreportsannotations).
+        artifacts: {
+          // The report folder (each job writes its own <project>.json, so the summary job gets
+          // them side by side; reports of earlier pipelines that GIT_STRATEGY none left in the
+          // workspace are removed by kiln manifest and ignored by kiln summary), and the dotenv
+          // file: a report alone is not in the job's archive.
+          paths: [`${MANIFEST_REPORTS_DIR}/`, MANIFEST_DOTENV],
+          reports: { annotations: MANIFEST_ANNOTATIONS, dotenv: MANIFEST_DOTENV },
+          expire_in: REPORT_EXPIRY,
+        },
+        retry: RETRY,
+        // Never cancel a manifest job half way: tags would point at a mix of old and new images.
+        interruptible: false,
+      }),
+    ),
   );
 }
 
@@ -147,7 +176,11 @@ function manifestJob(project: PlannedProject): Job {
       ...manifest.buildNeeds,
       ...manifest.dependencyNeeds.map((name) => ({ job: name, artifacts: false })),
     ],
-    script: [`kiln manifest --project ${shellQuote(project.name)}`],
+    script: [
+      `kiln manifest --project ${shellQuote(project.name)}`,
+      // Signing after the index is pushed and read back; it never moves a tag.
+      ...(manifest.spec.signing ? [`kiln attest --project ${shellQuote(project.name)}`] : []),
+    ],
     // The registry API has no compare-and-swap: two pipelines publishing the same project at
     // once could interleave tag updates. GitLab runs one job of a resource group at a time.
     resource_group: `kiln-manifest-${project.name}`,

@@ -3,7 +3,17 @@
 // apt and cached), each as a scratch image with applet links, pushed per arch + an index.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import {
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -58,11 +68,12 @@ async function downloadArm64Deb(dir: string): Promise<string> {
 
 /**
  * Path of a statically linked aarch64 busybox, from the busybox-static:arm64 Debian package, cached in
- * CACHE_DIR. Test files run in parallel: each works in its own folder and renames the result into
- * place (atomic), so nobody ever sees a half-extracted binary.
+ * CACHE_DIR with the package's control file beside it (DEBIAN/control). Test files run in parallel:
+ * each works in its own folder and renames the result into place (atomic), so nobody ever sees a
+ * half-extracted binary.
  */
 export async function arm64Busybox(): Promise<string> {
-  const target = path.join(CACHE_DIR, 'busybox-arm64');
+  const target = path.join(CACHE_DIR, 'busybox-static-arm64');
   const binary = path.join(target, 'bin', 'busybox');
   if (existsSync(binary)) return binary;
   await mkdir(CACHE_DIR, { recursive: true });
@@ -70,6 +81,7 @@ export async function arm64Busybox(): Promise<string> {
   try {
     const deb = await downloadArm64Deb(scratch);
     await run('dpkg-deb', ['-x', deb, path.join(scratch, 'root')]);
+    await run('dpkg-deb', ['-e', deb, path.join(scratch, 'root', 'DEBIAN')]);
     await rename(path.join(scratch, 'root'), target).catch((error: NodeJS.ErrnoException) => {
       // Another test file got there first: its copy is as good as ours.
       if (!existsSync(binary)) throw error;
@@ -78,6 +90,23 @@ export async function arm64Busybox(): Promise<string> {
     await rm(scratch, { recursive: true, force: true });
   }
   return binary;
+}
+
+/**
+ * Debian's busybox-static for `arch` (amd64: the installed package; arm64: the cached .deb) and
+ * the stanza dpkg keeps for it in /var/lib/dpkg/status once installed, so an image holding both
+ * really contains that package as a scanner (syft) reads it.
+ */
+export async function busyboxPackage(arch: 'amd64' | 'arm64'): Promise<{ binary: string; status: string }> {
+  if (arch === 'amd64') {
+    const binary = amd64Busybox();
+    const { stdout } = await run('dpkg-query', ['-s', 'busybox-static']);
+    return { binary, status: stdout };
+  }
+  const binary = await arm64Busybox();
+  const control = await readFile(path.join(path.dirname(path.dirname(binary)), 'DEBIAN', 'control'), 'utf8');
+  // dpkg's status stanza is the control file with the package's state after Package:.
+  return { binary, status: control.replace(/^(Package: .*\n)/, '$1Status: install ok installed\n') };
 }
 
 function amd64Busybox(): string {

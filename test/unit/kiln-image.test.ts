@@ -116,9 +116,23 @@ describe('Dockerfile', () => {
   });
 
   test('is multi-stage on Node 20 with git and CA certificates in the final image', () => {
-    expect([...dockerfile.matchAll(/^FROM /gm)]).toHaveLength(2);
+    // build, runtime, and the two stages cosign and syft are copied from.
+    expect([...dockerfile.matchAll(/^FROM /gm)]).toHaveLength(4);
     expect(dockerfile).toMatch(/ARG NODE_BUILD_IMAGE=node:20-/);
     expect(dockerfile).toMatch(/ARG NODE_RUNTIME_IMAGE=node:20-/);
     expect(dockerfile).toMatch(/apk add --no-cache git openssh-client ca-certificates/);
+  });
+
+  test('ships cosign and syft at the versions the tests install (scripts/go-tools.json)', () => {
+    const tools = JSON.parse(readFileSync(path.join(REPO_ROOT, 'scripts/go-tools.json'), 'utf8')) as Record<
+      string,
+      { version: string }
+    >;
+    expect(dockerfile).toContain(
+      `ARG COSIGN_IMAGE=ghcr.io/sigstore/cosign/cosign:${tools['cosign']!.version}\n`,
+    );
+    expect(dockerfile).toContain(`ARG SYFT_IMAGE=docker.io/anchore/syft:${tools['syft']!.version}\n`);
+    expect(dockerfile).toMatch(/^COPY --from=cosign \/ko-app\/cosign \/usr\/local\/bin\/cosign$/m);
+    expect(dockerfile).toMatch(/^COPY --from=syft \/syft \/usr\/local\/bin\/syft$/m);
   });
 });

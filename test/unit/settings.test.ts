@@ -90,12 +90,37 @@ describe('pin_concurrency', () => {
   });
 });
 
+describe('signing settings', () => {
+  test('none by default; kiln.yaml sets keyless with a private Sigstore, KILN_SIGNING overrides the mode', () => {
+    expect(resolveSettings({}).signing).toBe('none');
+    const fileText =
+      'signing: keyless\nsbom_format: cyclonedx-json\nsigstore_fulcio_url: https://fulcio.internal\n';
+    const s = resolveSettings({ fileText });
+    expect([s.signing, s.sbomFormat, s.sigstoreFulcioUrl, s.sigstoreRekorUrl]).toEqual([
+      'keyless',
+      'cyclonedx-json',
+      'https://fulcio.internal',
+      'https://rekor.sigstore.dev',
+    ]);
+    expect(
+      resolveSettings({ fileText, env: { KILN_SIGNING: 'key', KILN_SIGNING_KEY: 'awskms:///alias/kiln' } }),
+    ).toMatchObject({
+      signing: 'key',
+      signingKey: 'awskms:///alias/kiln',
+    });
+  });
+});
+
 describe('resolveSettings reports every problem at once', () => {
   test.each([
     [{ KILN_BUILDER: 'docker' }, 'KILN_BUILDER', 'not one of kaniko, buildah'],
     [{ KILN_CACHE: 'maybe' }, 'KILN_CACHE', 'not a boolean'],
     [{ KILN_REPOSITORY_MODE: 'many' }, 'KILN_REPOSITORY_MODE', 'not one of single, per-project'],
     [{ KILN_RUNNER_TAGS: 'linux/amd64' }, 'KILN_RUNNER_TAGS', 'is not platform=tags'],
+    [{ KILN_SIGNING: 'cosign' }, 'KILN_SIGNING', 'not one of none, key, keyless'],
+    [{ KILN_SBOM_FORMAT: 'spdx' }, 'KILN_SBOM_FORMAT', 'not one of spdx-json, cyclonedx-json'],
+    [{ KILN_SIGNING_KEY: '-----BEGIN KEY' }, 'KILN_SIGNING_KEY', 'not valid here'],
+    [{ KILN_SIGSTORE_FULCIO_URL: 'fulcio.example' }, 'KILN_SIGSTORE_FULCIO_URL', 'not valid here'],
   ])('%j → %s', (env, field, message) => {
     try {
       resolveSettings({ env });

@@ -1,0 +1,252 @@
+// kiln attest, step by step, after kiln manifest pushed the index: read the index back by digest
+// and check it is the one the report names, with the same children → for each child an SBOM
+// (syft, from the registry by digest), a signature and two attestations (SBOM, SLSA provenance)
+// → the index's signature and provenance. Never a tag: what is signed is named by digest, and no
+// tag is moved or rewritten. If a step fails the job fails; the index and its tags stay as they
+// are (the image is good), and a rerun signs again.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Context } from '../context.js';
+import { KilnError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { ManifestReport } from '../manifest/report.js';
+import { resolveCredentials } from '../registry/auth/resolve-credentials.js';
+import { createRegistryClient } from '../registry/client.js';
+import { parseRepository } from '../registry/reference.js';
+import type { ManifestSpec, SigningSpec } from '../types.js';
+import { VERSION } from '../version.js';
+import {
+  attestArgs,
+  PREDICATE_TYPES,
+  resolveSigningKey,
+  type SigningKey,
+  signArgs,
+  syftArgs,
+} from './cosign-args.js';
+import { buildProvenance, type ProvenanceSubject } from './provenance.js';
+
+/** Where the SBOMs are kept as job artifacts, one per child. */
+export const SBOM_DIR = 'kiln-sbom';
+
+export function sbomFile(project: string, arch: string, format: SigningSpec['sbomFormat']): string {
+  return path.join(SBOM_DIR, `${project}-${arch}.${format === 'spdx-json' ? 'spdx' : 'cdx'}.json`);
+}
+
+export interface AttestResult {
+  /** Every image signed (`repository@digest`), index last. */
+  signed: string[];
+  sboms: string[];
+}
+
+const RETRY_HINT =
+  'the index and every tag are pushed and complete; fix the cause and retry the job: kiln manifest leaves the tags as they are and kiln attest signs again';
+
+/** Runs one tool; its output is kept from the log (cosign echoes little, but never a secret of ours). */
+function runTool(
+  bin: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  what: string,
+  log: Logger,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString('utf8')).slice(-4000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        new KilnError(
+          'ATTEST_FAILED',
+          error.code === 'ENOENT'
+            ? `${what}: ${bin} is not on PATH`
+            : `${what}: cannot run ${bin}: ${error.message}`,
+          {
+            hint: `kiln's job image carries cosign and syft; with images.kiln set to another image, install them there (${RETRY_HINT})`,
+          },
+        ),
+      );
+    });
+    child.on('close', (code, signal) => {
+      if (code === 0) {
+        log.debug(`${what}: ${log.mask(output.trim())}`);
+        return resolve();
+      }
+      const tail = log
+        .mask(output)
+        .trim()
+        .split('\n')
+        .filter((line) => line.trim() && !/^\s*(Usage:|Flags:| {2}-)/.test(line))
+        .slice(-6)
+        .join('\n');
+      reject(
+        new KilnError('ATTEST_FAILED', `${what} failed (${signal ?? `exit ${code}`}):\n${tail}`, {
+          hint: RETRY_HINT,
+        }),
+      );
+    });
+  });
+}
+
+/** A docker config for cosign and syft with the credentials kiln found for the registry (mode 0600). */
+async function registryConfig(host: string, ctx: Context): Promise<{ dir: string; source: string }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'kiln-attest-'));
+  const { credentials, source } = await resolveCredentials({ host, env: ctx.env, log: ctx.log });
+  const auths = credentials
+    ? { [host]: { auth: Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64') } }
+    : {};
+  const file = path.join(dir, 'config.json');
+  await writeFile(file, `${JSON.stringify({ auths })}\n`, { mode: 0o600 });
+  await chmod(file, 0o600);
+  return { dir, source };
+}
+
+/** The index as the registry serves it now must be the report's, over the same children. */
+async function readBack(spec: ManifestSpec, report: ManifestReport, ctx: Context): Promise<void> {
+  const repository = parseRepository(spec.repository, 'repository');
+  const auth = await resolveCredentials({ host: repository.host, env: ctx.env, log: ctx.log });
+  const client = createRegistryClient({
+    host: repository.host,
+    insecure: spec.insecureRegistry,
+    log: ctx.log,
+    ...(auth.credentials ? { credentials: auth.credentials } : {}),
+  });
+  const where = `${spec.repository}@${report.indexDigest}`;
+  const manifest = await client.getManifest(repository.name, report.indexDigest);
+  if (!manifest) {
+    throw new KilnError('ATTEST_FAILED', `the index ${where} of the report is not in the registry`, {
+      hint: 'run kiln manifest first, in the same job: kiln attest signs what it pushed',
+    });
+  }
+  const listed = new Set(
+    (
+      (JSON.parse(manifest.bytes.toString('utf8')) as { manifests?: { digest?: string }[] }).manifests ?? []
+    ).map((m) => m.digest),
+  );
+  const missing = report.children.filter((c) => !listed.has(c.digest));
+  if (missing.length > 0) {
+    throw new KilnError(
+      'ATTEST_FAILED',
+      `the index ${where} does not list ${missing.map((c) => `${c.arch} ${c.digest}`).join(', ')}`,
+      { hint: 'the report and the registry disagree; rerun the manifest job' },
+    );
+  }
+}
+
+export async function runAttest(options: {
+  spec: ManifestSpec;
+  report: ManifestReport;
+  ctx: Context;
+  /** The binaries (default: cosign and syft on PATH). */
+  tools?: { cosign: string; syft: string };
+}): Promise<AttestResult> {
+  const { spec, report, ctx } = options;
+  const { log, env } = ctx;
+  const signing = spec.signing;
+  if (!signing || !spec.provenance) {
+    throw new KilnError('ATTEST_FAILED', `the manifest spec of ${spec.project} has no signing settings`, {
+      hint: 'set signing: key or keyless (kiln.yaml, KILN_SIGNING or the signing input), then rerun prepare',
+    });
+  }
+  const tools = options.tools ?? { cosign: 'cosign', syft: 'syft' };
+
+  let key: SigningKey | undefined;
+  if (signing.mode === 'key') {
+    key = resolveSigningKey(signing, env, existsSync);
+    log.info(`signing with a key: ${key.source}`);
+  } else {
+    if (!env['SIGSTORE_ID_TOKEN']) {
+      throw new KilnError(
+        'ATTEST_FAILED',
+        'signing: keyless needs a GitLab ID token in SIGSTORE_ID_TOKEN, which is unset',
+        {
+          hint: 'the manifest job gets it from id_tokens (aud: sigstore); run it in the child pipeline kiln prepare writes',
+        },
+      );
+    }
+    log.info(`signing keyless: Fulcio ${signing.fulcioUrl}, Rekor ${signing.rekorUrl}`);
+  }
+  const password = signing.passwordVariable ? env[signing.passwordVariable] : undefined;
+  log.addSecret(password);
+  log.addSecret(env['SIGSTORE_ID_TOKEN']);
+
+  await readBack(spec, report, ctx);
+  const finishedOn = new Date().toISOString();
+  const host = parseRepository(spec.repository, 'repository').host;
+  const config = await registryConfig(host, ctx);
+  log.info(`registry ${host}: credentials from ${config.source}`);
+  const work = await mkdtemp(path.join(tmpdir(), 'kiln-predicates-'));
+  const toolEnv: NodeJS.ProcessEnv = {
+    ...env,
+    DOCKER_CONFIG: config.dir,
+    COSIGN_PASSWORD: password ?? '',
+    // cosign asks nothing; syft never phones home for a newer version.
+    COSIGN_YES: 'true',
+    SYFT_CHECK_FOR_APP_UPDATE: 'false',
+    ...(spec.insecureRegistry ? { SYFT_REGISTRY_INSECURE_USE_HTTP: 'true' } : {}),
+  };
+  const cosign = (args: string[], what: string) => runTool(tools.cosign, args, toolEnv, what, log);
+  const insecure = spec.insecureRegistry;
+  const provenanceFile = async (name: string, subject: ProvenanceSubject) => {
+    const file = path.join(work, `${name}.provenance.json`);
+    const predicate = buildProvenance({ spec, subject, env, finishedOn, kilnVersion: VERSION });
+    await writeFile(file, `${JSON.stringify(predicate, null, 2)}\n`);
+    return file;
+  };
+  const attest = (
+    image: string,
+    predicateFile: string,
+    type: (typeof PREDICATE_TYPES)[keyof typeof PREDICATE_TYPES],
+  ) =>
+    cosign(
+      attestArgs({ image, predicateFile, type, spec: signing, key, insecure }),
+      `cosign attest --type ${type} ${image}`,
+    );
+
+  const result: AttestResult = { signed: [], sboms: [] };
+  try {
+    await mkdir(path.resolve(ctx.cwd, SBOM_DIR), { recursive: true });
+    for (const child of report.children) {
+      const image = `${spec.repository}@${child.digest}`;
+      await log.section(`signing: ${child.arch} ${image}`, async (inner) => {
+        const sbom = path.resolve(ctx.cwd, sbomFile(spec.project, child.arch, signing.sbomFormat));
+        await runTool(
+          tools.syft,
+          syftArgs(image, signing.sbomFormat, sbom),
+          toolEnv,
+          `syft scan ${image}`,
+          log,
+        );
+        inner.info(`  SBOM (${signing.sbomFormat}): ${path.relative(ctx.cwd, sbom)}`);
+        await cosign(signArgs(image, signing, key, insecure), `cosign sign ${image}`);
+        await attest(image, sbom, PREDICATE_TYPES[signing.sbomFormat]);
+        await attest(
+          image,
+          await provenanceFile(child.arch, { platform: child.platform }),
+          PREDICATE_TYPES.provenance,
+        );
+        inner.info('  signed; SBOM and SLSA provenance attested');
+        result.signed.push(image);
+        result.sboms.push(path.relative(ctx.cwd, sbom));
+      });
+    }
+    const index = `${spec.repository}@${report.indexDigest}`;
+    await log.section(`signing: index ${index}`, async (inner) => {
+      await cosign(signArgs(index, signing, key, insecure), `cosign sign ${index}`);
+      const children = report.children.map((c) => ({ platform: c.platform, digest: c.digest }));
+      await attest(index, await provenanceFile('index', { children }), PREDICATE_TYPES.provenance);
+      inner.info('  signed; SLSA provenance attested');
+      result.signed.push(index);
+    });
+  } finally {
+    await rm(config.dir, { recursive: true, force: true });
+    await rm(work, { recursive: true, force: true });
+  }
+  return result;
+}
