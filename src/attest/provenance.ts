@@ -97,6 +97,8 @@ export function buildProvenance(input: {
           ? build.buildJobs.filter((j) => j.platform === subject.platform).map((j) => j.job)
           : build.buildJobs.map((j) => j.job),
         ...(env['CI_COMMIT_SHA'] ? { monorepoCommit: env['CI_COMMIT_SHA'] } : {}),
+        // The branch or tag the pipeline ran for: what a key-mode policy checks (README, "Verifying").
+        ...(env['CI_COMMIT_REF_NAME'] ? { monorepoRef: env['CI_COMMIT_REF_NAME'] } : {}),
       },
       resolvedDependencies: [
         source,

@@ -18,14 +18,8 @@ import { createRegistryClient } from '../registry/client.js';
 import { parseRepository } from '../registry/reference.js';
 import type { ManifestSpec, SigningSpec } from '../types.js';
 import { VERSION } from '../version.js';
-import {
-  attestArgs,
-  PREDICATE_TYPES,
-  resolveSigningKey,
-  type SigningKey,
-  signArgs,
-  syftArgs,
-} from './cosign-args.js';
+import { attestArgs, PREDICATE_TYPES, signArgs, syftArgs } from './cosign-args.js';
+import { ID_TOKEN_VARIABLE, signingPreflight } from './preflight.js';
 import { buildProvenance, type ProvenanceSubject } from './provenance.js';
 
 /** Where the SBOMs are kept as job artifacts, one per child. */
@@ -156,25 +150,15 @@ export async function runAttest(options: {
   }
   const tools = options.tools ?? { cosign: 'cosign', syft: 'syft' };
 
-  let key: SigningKey | undefined;
-  if (signing.mode === 'key') {
-    key = resolveSigningKey(signing, env, existsSync);
-    log.info(`signing with a key: ${key.source}`);
-  } else {
-    if (!env['SIGSTORE_ID_TOKEN']) {
-      throw new KilnError(
-        'ATTEST_FAILED',
-        'signing: keyless needs a GitLab ID token in SIGSTORE_ID_TOKEN, which is unset',
-        {
-          hint: 'the manifest job gets it from id_tokens (aud: sigstore); run it in the child pipeline kiln prepare writes',
-        },
-      );
-    }
-    log.info(`signing keyless: Fulcio ${signing.fulcioUrl}, Rekor ${signing.rekorUrl}`);
-  }
+  const key = signingPreflight(signing, env, existsSync);
+  log.info(
+    key
+      ? `signing with a key: ${key.source}`
+      : `signing keyless: Fulcio ${signing.fulcioUrl}, Rekor ${signing.rekorUrl}`,
+  );
   const password = signing.passwordVariable ? env[signing.passwordVariable] : undefined;
   log.addSecret(password);
-  log.addSecret(env['SIGSTORE_ID_TOKEN']);
+  log.addSecret(env[ID_TOKEN_VARIABLE]);
 
   await readBack(spec, report, ctx);
   const finishedOn = new Date().toISOString();

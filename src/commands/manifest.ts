@@ -1,8 +1,10 @@
 // kiln manifest --project NAME [--spec FILE] [--report FILE] [--annotations FILE] [--dotenv FILE]
 // The manifest:<project> CI job: joins the per-architecture images into one index by digest and
 // pushes every tag. Thin: reads the spec, runs the steps, writes the report files.
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { signingPreflight } from '../attest/preflight.js';
 import type { Context } from '../context.js';
 import { KilnError, usageError } from '../errors.js';
 import { parseManifestSpec } from '../manifest/manifest-spec.js';
@@ -125,6 +127,8 @@ export const manifestCommand: Command = {
     if (!project) throw usageError('--project is required', 'kiln manifest --project NAME');
 
     const spec = await readSpec(project, flags.values.spec, ctx, 'manifest');
+    // Signing on: what kiln attest will need is checked now, before anything is pushed.
+    if (spec.signing) signingPreflight(spec.signing, ctx.env, existsSync);
 
     const report = await runManifest({ spec, ctx });
     const reportFile = path.resolve(ctx.cwd, flags.values.report ?? manifestReportFile(project));

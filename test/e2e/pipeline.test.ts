@@ -10,7 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type DemoEnvironment, startDemoEnvironment } from '../harness/demo-environment.js';
+import { attestedStatements, cosignVerify } from '../harness/cosign.js';
+import { type DemoEnvironment, enableSigning, startDemoEnvironment } from '../harness/demo-environment.js';
 import { type PipelineRun, runGitlabCiLocal } from '../harness/gitlab-ci-local.js';
 import { readImageFile } from '../harness/image-files.js';
 import { readGitlabCiLocalSections } from '../harness/log-sections.js';
@@ -40,7 +41,8 @@ const SECRETS = {
 };
 
 beforeAll(async () => {
-  demo = await startDemoEnvironment();
+  // Signing prepared (cosign, syft, a key pair in the jobs' environment); a late test turns it on.
+  demo = await startDemoEnvironment({ signing: 'prepared' });
   Object.assign(demo.env, SECRETS);
   repository = demo.repository;
 }, 300_000);
@@ -334,4 +336,61 @@ describe('kiln under gitlab-ci-local, end to end', () => {
       'hello again\n',
     );
   }, 300_000);
+
+  test('signing: key in kiln.yaml: the manifest jobs sign every index and child; stock cosign verifies them', async () => {
+    const signing = demo.signing!;
+    const before = await demo.monorepo.git(['rev-parse', 'HEAD']);
+    await enableSigning(demo.monorepo);
+    const config = path.join('projects', 'hello-upstream', 'build-config.yaml');
+    const text = await readFile(path.join(demo.monorepo.dir, config), 'utf8');
+    const head = await demo.monorepo.commit(
+      { [config]: text.replace(/hello again|hello from the upstream project/, 'hello, signed') },
+      'hello-upstream: a signed greeting',
+    );
+    const run = await pipeline({ CI_COMMIT_BEFORE_SHA: before });
+    expect(kilnJobs(run)).toEqual(jobsFor(['hello-derived', 'hello-upstream']));
+    const verify = (args: string[]) =>
+      cosignVerify({ cosign: signing.cosign, args, publicKey: signing.publicKey, home: demo.env['HOME']! });
+
+    for (const project of ['hello-upstream', 'hello-derived']) {
+      const tag = defaultTag(project, head);
+      const index = JSON.parse(await skopeoRaw(`${repository}:${tag}`)) as IndexManifest;
+      const indexDigest = (await skopeoInspect(`${repository}:${tag}`))['Digest'] as string;
+      const signed = await verify(['verify', `${repository}:${tag}`]);
+      expect(signed.stderr, project).toContain('verified against the specified public key');
+      expect(JSON.parse(signed.stdout)[0].critical.image['docker-manifest-digest']).toBe(indexDigest);
+      const provenance = await verify([
+        'verify-attestation',
+        '--type',
+        'slsaprovenance1',
+        `${repository}@${indexDigest}`,
+      ]);
+      expect(provenance.ok, provenance.stderr).toBe(true);
+      const [statement] = attestedStatements(provenance.stdout);
+      expect(statement?.predicate.buildDefinition.externalParameters.project).toBe(project);
+      expect(statement?.predicate.buildDefinition.internalParameters.buildJobs).toEqual(
+        PLATFORMS[project]!.map((p) => `build:${project}:${p.split('/')[1]}`),
+      );
+      for (const child of index.manifests) {
+        const image = `${repository}@${child.digest}`;
+        expect((await verify(['verify', image])).ok, image).toBe(true);
+        const sbom = await verify(['verify-attestation', '--type', 'spdxjson', image]);
+        expect(sbom.ok, sbom.stderr).toBe(true);
+        expect(attestedStatements(sbom.stdout)[0]?.predicateType).toBe('https://spdx.dev/Document');
+        // The SBOM is also the manifest job's artifact.
+        const file = path.join(
+          demo.monorepo.dir,
+          'kiln-sbom',
+          `${project}-${child.platform.architecture}.spdx.json`,
+        );
+        expect(JSON.parse(await readFile(file, 'utf8')).spdxVersion).toMatch(/^SPDX-2\./);
+      }
+    }
+    // Neither the key password nor the key reaches a job log.
+    const key = await readFile(demo.env['COSIGN_PRIVATE_KEY']!, 'utf8');
+    for (const [file, log] of await jobLogs()) {
+      expect(log, file).not.toContain(signing.password);
+      expect(log, file).not.toContain(key.split('\n')[1]!);
+    }
+  }, 600_000);
 });

@@ -60,7 +60,7 @@ export async function createDemoMonorepo(
   // Its own state folder and the job outputs are not part of the repository.
   await writeFile(
     path.join(dir, '.gitignore'),
-    '.gitlab-ci-local/\nkiln/\nkiln-reports/\nkiln-*.json\nkiln-*.env\nkiln-child-pipeline*.yml\nplan.json\nmanifest-annotations.json\n',
+    '.gitlab-ci-local/\nkiln/\nkiln-reports/\nkiln-sbom/\nkiln-*.json\nkiln-*.env\nkiln-child-pipeline*.yml\nplan.json\nmanifest-annotations.json\n',
   );
   await repo.commit({}, 'demo monorepo');
   return repo;

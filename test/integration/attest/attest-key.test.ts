@@ -20,6 +20,8 @@ import {
   commitRootfs,
   createBuildahStorage,
 } from '../../harness/base-image.js';
+import { REPO_ROOT } from '../../harness/component-template.js';
+import { attestedStatements, cosignVerify } from '../../harness/cosign.js';
 import { goTool } from '../../harness/go-tools.js';
 import { skopeoRaw, startRegistry, type TestRegistry } from '../../harness/registry.js';
 import { requireTool } from '../../harness/tools.js';
@@ -132,6 +134,7 @@ function jobEnv(overrides: Record<string, string> = {}): Record<string, string> 
     CI_PIPELINE_URL: 'https://gitlab.example.com/platform/images/-/pipelines/77',
     CI_JOB_URL: 'https://gitlab.example.com/platform/images/-/jobs/501',
     CI_COMMIT_SHA: 'd'.repeat(40),
+    CI_COMMIT_REF_NAME: 'main',
     UPSTREAM_TOKEN: 'glpat-secret-value-never-printed',
     COSIGN_PRIVATE_KEY: keyFile,
     COSIGN_PASSWORD: PASSWORD,
@@ -146,42 +149,9 @@ async function kiln(args: string[], env: Record<string, string>) {
   return { code, stdout: log.stdout.join(''), stderr: log.stderr.join('') };
 }
 
-/** Stock cosign, as a consumer runs it against this plain-HTTP registry. */
-async function verify(
-  args: string[],
-  pub = pubFile,
-): Promise<{ ok: boolean; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      cosign,
-      [
-        ...args,
-        '--key',
-        pub,
-        '--insecure-ignore-tlog=true',
-        '--allow-http-registry',
-        '--allow-insecure-registry',
-      ],
-      { env: { ...process.env, HOME: dir }, maxBuffer: 64 * 1024 * 1024 },
-    );
-    return { ok: true, stdout, stderr };
-  } catch (error) {
-    const e = error as { stdout?: string; stderr?: string };
-    return { ok: false, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
-
-/** The in-toto statements verify-attestation printed (one DSSE envelope per line). */
-function statements(stdout: string): {
-  predicateType: string;
-  subject: { digest: { sha256: string } }[];
-  // biome-ignore lint/suspicious/noExplicitAny: decoded JSON of two predicate types, read field by field
-  predicate: any;
-}[] {
-  return stdout
-    .split('\n')
-    .filter((line) => line.trim())
-    .map((line) => JSON.parse(Buffer.from(JSON.parse(line).payload, 'base64').toString('utf8')));
+/** Stock cosign, as a consumer runs it, with the team's public key (or another). */
+function verify(args: string[], publicKey = pubFile) {
+  return cosignVerify({ cosign, args, publicKey, home: dir });
 }
 
 async function signedPipeline(
@@ -252,7 +222,7 @@ describe('kiln attest, key mode, verified by stock cosign', () => {
       const image = `${fx.spec.repository}@${fx.digests[arch]}`;
       const result = await verify(['verify-attestation', '--type', PREDICATE_TYPES.provenance, image]);
       expect(result.ok).toBe(true);
-      const [statement, more] = statements(result.stdout);
+      const [statement, more] = attestedStatements(result.stdout);
       expect(more).toBeUndefined();
       expect(statement?.predicateType).toBe('https://slsa.dev/provenance/v1');
       expect(statement?.subject[0]?.digest.sha256).toBe(fx.digests[arch]!.replace('sha256:', ''));
@@ -295,7 +265,7 @@ describe('kiln attest, key mode, verified by stock cosign', () => {
       `${fx.spec.repository}@${fx.indexDigest}`,
     ]);
     expect(result.ok).toBe(true);
-    const [statement] = statements(result.stdout);
+    const [statement] = attestedStatements(result.stdout);
     const deps = statement!.predicate.buildDefinition.resolvedDependencies as {
       digest: { sha256?: string };
     }[];
@@ -317,7 +287,7 @@ describe('kiln attest, key mode, verified by stock cosign', () => {
       const image = `${fx.spec.repository}@${fx.digests[arch]}`;
       const result = await verify(['verify-attestation', '--type', PREDICATE_TYPES['spdx-json'], image]);
       expect(result.ok).toBe(true);
-      const [statement] = statements(result.stdout);
+      const [statement] = attestedStatements(result.stdout);
       expect(statement?.predicateType).toBe('https://spdx.dev/Document');
       const packages = statement!.predicate.packages as { name: string; versionInfo?: string }[];
       expect(packages).toContainEqual(
@@ -331,6 +301,35 @@ describe('kiln attest, key mode, verified by stock cosign', () => {
       );
     },
   );
+
+  test("the README's policy admits an image built on the default branch of this project, and no other", async () => {
+    const readme = await readFile(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    const policy = /<!-- policy:key -->\n```cue\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(policy, 'the README has the key-mode CUE policy').toBeDefined();
+    const file = path.join(dir, 'policy.cue');
+    const image = `${fx.spec.repository}@${fx.indexDigest}`;
+    const withPolicy = ['verify-attestation', '--type', 'slsaprovenance1', '--policy', file, image];
+    const text = policy!.replace(
+      'https://gitlab.example.com/group/images',
+      'https://gitlab.example.com/platform/images',
+    );
+    await writeFile(file, text);
+    const allowed = await verify(withPolicy);
+    expect(allowed.stderr).toContain('will be validating against CUE policies');
+    expect(allowed.stderr).not.toMatch(/failed policy/i);
+    expect(allowed.ok).toBe(true);
+    // The same image, judged by the policy of another project: refused.
+    await writeFile(
+      file,
+      policy!.replace('https://gitlab.example.com/group/images', 'https://gitlab.example.com/other/images'),
+    );
+    const refused = await verify(withPolicy);
+    expect(refused.ok).toBe(false);
+    expect(refused.stderr).toMatch(/policy/i);
+    // And by a policy that admits another branch only: refused too, the ref is checked.
+    await writeFile(file, text.replace('monorepoRef: "main"', 'monorepoRef: "release"'));
+    expect((await verify(withPolicy)).ok).toBe(false);
+  });
 
   test('an image pushed around kiln under the same repository does not verify', async () => {
     const digest = await pushPackaged(`${fx.spec.repository}:pushed-by-hand`, 'amd64');
@@ -437,16 +436,14 @@ describe('a signing failure', () => {
     }
   });
 
-  test('an unset key variable fails before anything is signed, naming the variable and the fix', async () => {
+  test('an unset key variable fails kiln manifest before anything is pushed, naming the variable and the fix', async () => {
     const fx = await pipeline('nokey');
-    expect((await kiln(['manifest', '--project', 'nokey', '--spec', fx.specFile], jobEnv())).code).toBe(0);
-    const failed = await kiln(
-      ['attest', '--project', 'nokey', '--spec', fx.specFile],
-      jobEnv({ COSIGN_PRIVATE_KEY: '' }),
-    );
+    const env = jobEnv({ COSIGN_PRIVATE_KEY: '' });
+    const failed = await kiln(['manifest', '--project', 'nokey', '--spec', fx.specFile], env);
     expect(failed.code).not.toBe(0);
-    expect(failed.stderr).toContain('COSIGN_PRIVATE_KEY');
+    expect(failed.stderr).toContain('COSIGN_PRIVATE_KEY, which is unset or empty');
     expect(failed.stderr).toContain('file-type CI/CD variable');
-    expect((await verify(['verify', `${fx.spec.repository}@${fx.digests['amd64']}`])).ok).toBe(false);
+    const tags = await run('skopeo', ['list-tags', '--tls-verify=false', `docker://${fx.spec.repository}`]);
+    expect(JSON.parse(tags.stdout).Tags.sort()).toEqual(fx.spec.children.map((c) => c.tag).sort());
   });
 });

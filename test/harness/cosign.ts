@@ -1,0 +1,57 @@
+// Stock cosign as a consumer runs it: `cosign verify` / `cosign verify-attestation` with the team's
+// public key, against the tests' plain-HTTP registry (key mode signs without a transparency log,
+// so --insecure-ignore-tlog=true, as the README's verify commands say).
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface VerifyResult {
+  ok: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+export async function cosignVerify(options: {
+  cosign: string;
+  args: string[];
+  publicKey: string;
+  /** cosign keeps a cache under $HOME/.sigstore: a test's own folder. */
+  home: string;
+}): Promise<VerifyResult> {
+  // Even verifying with a key and no tlog, cosign first tries to refresh the public Sigstore TUF
+  // root from tuf-repo-cdn.sigstore.dev. A TUF mirror on a closed loopback port (what `cosign
+  // initialize --mirror` writes) keeps the tests on 127.0.0.1; cosign then goes on without it.
+  await mkdir(path.join(options.home, '.sigstore', 'root'), { recursive: true });
+  await writeFile(
+    path.join(options.home, '.sigstore', 'root', 'remote.json'),
+    '{"mirror":"http://127.0.0.1:9"}\n',
+  );
+  const flags = ['--key', options.publicKey, '--insecure-ignore-tlog=true'];
+  flags.push('--allow-http-registry', '--allow-insecure-registry');
+  try {
+    const { stdout, stderr } = await run(options.cosign, [...options.args, ...flags], {
+      env: { ...process.env, HOME: options.home },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { ok: true, stdout, stderr };
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string };
+    return { ok: false, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+/** The in-toto statements `cosign verify-attestation` printed (one DSSE envelope per line). */
+export function attestedStatements(stdout: string): {
+  predicateType: string;
+  subject: { digest: { sha256: string } }[];
+  // biome-ignore lint/suspicious/noExplicitAny: decoded JSON of several predicate types, read field by field
+  predicate: any;
+}[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(Buffer.from(JSON.parse(line).payload, 'base64').toString('utf8')));
+}
