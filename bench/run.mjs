@@ -11,6 +11,7 @@ const benches = [
   ['node', ['bench/run-ts.mjs', 'bench/scale-bench.ts']],
   ['node', ['bench/run-ts.mjs', 'bench/clone-depth-bench.ts']],
   ['node', ['bench/run-ts.mjs', 'bench/manifest-bench.ts']],
+  ['node', ['bench/run-ts.mjs', 'bench/signing-bench.ts']],
   ['node', ['bench/run-ts.mjs', 'bench/mr-note-lookup-bench.ts']],
   ['node', ['bench/run-ts.mjs', 'bench/buildah-cache-bench.ts']],
   ['node', ['bench/run-ts.mjs', 'bench/upstream-links-bench.ts']],

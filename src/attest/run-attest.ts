@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pLimit from 'p-limit';
 import type { Context } from '../context.js';
 import { KilnError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -193,44 +194,76 @@ export async function runAttest(options: {
       `cosign attest --type ${type} ${image}`,
     );
 
-  const result: AttestResult = { signed: [], sboms: [] };
+  const index = `${spec.repository}@${report.indexDigest}`;
+  const children = report.children.map((child) => ({
+    child,
+    image: `${spec.repository}@${child.digest}`,
+    sbom: path.resolve(ctx.cwd, sbomFile(spec.project, child.arch, signing.sbomFormat)),
+  }));
+  // Two at a time: syft's scan and the scrypt that decrypts the key in every cosign run are
+  // CPU-bound, and a runner has few cores (docs/benchmarks.md, "Signing").
+  const limit = pLimit(2);
   try {
     await mkdir(path.resolve(ctx.cwd, SBOM_DIR), { recursive: true });
-    for (const child of report.children) {
-      const image = `${spec.repository}@${child.digest}`;
-      await log.section(`signing: ${child.arch} ${image}`, async (inner) => {
-        const sbom = path.resolve(ctx.cwd, sbomFile(spec.project, child.arch, signing.sbomFormat));
-        await runTool(
-          tools.syft,
-          syftArgs(image, signing.sbomFormat, sbom),
-          toolEnv,
-          `syft scan ${image}`,
-          log,
-        );
-        inner.info(`  SBOM (${signing.sbomFormat}): ${path.relative(ctx.cwd, sbom)}`);
-        await cosign(signArgs(image, signing, key, insecure), `cosign sign ${image}`);
-        await attest(image, sbom, PREDICATE_TYPES[signing.sbomFormat]);
-        await attest(
-          image,
-          await provenanceFile(child.arch, { platform: child.platform }),
-          PREDICATE_TYPES.provenance,
-        );
-        inner.info('  signed; SBOM and SLSA provenance attested');
-        result.signed.push(image);
-        result.sboms.push(path.relative(ctx.cwd, sbom));
-      });
-    }
-    const index = `${spec.repository}@${report.indexDigest}`;
-    await log.section(`signing: index ${index}`, async (inner) => {
-      await cosign(signArgs(index, signing, key, insecure), `cosign sign ${index}`);
-      const children = report.children.map((c) => ({ platform: c.platform, digest: c.digest }));
-      await attest(index, await provenanceFile('index', { children }), PREDICATE_TYPES.provenance);
-      inner.info('  signed; SLSA provenance attested');
-      result.signed.push(index);
+    await log.section('signing: SBOMs (syft, from the registry by digest)', async (inner) => {
+      await settleAll(
+        children.map(({ image, sbom }) =>
+          limit(() =>
+            runTool(
+              tools.syft,
+              syftArgs(image, signing.sbomFormat, sbom),
+              toolEnv,
+              `syft scan ${image}`,
+              log,
+            ),
+          ),
+        ),
+      );
+      for (const { child, sbom } of children)
+        inner.info(`  ${child.arch}: ${path.relative(ctx.cwd, sbom)} (${signing.sbomFormat})`);
     });
+    await log.section('signing: attestations (cosign attest)', async (inner) => {
+      const attestations: [string, string, (typeof PREDICATE_TYPES)[keyof typeof PREDICATE_TYPES]][] = [];
+      for (const { child, image, sbom } of children) {
+        attestations.push([image, sbom, PREDICATE_TYPES[signing.sbomFormat]]);
+        const provenance = await provenanceFile(child.arch, { platform: child.platform });
+        attestations.push([image, provenance, PREDICATE_TYPES.provenance]);
+      }
+      const indexChildren = report.children.map((c) => ({ platform: c.platform, digest: c.digest }));
+      attestations.push([
+        index,
+        await provenanceFile('index', { children: indexChildren }),
+        PREDICATE_TYPES.provenance,
+      ]);
+      // Images in parallel, but one image's attestations one after another: cosign adds each to
+      // the image's `.att` tag by read-modify-write, and two at once on one image lose one.
+      const byImage = new Map<string, typeof attestations>();
+      for (const entry of attestations) byImage.set(entry[0], [...(byImage.get(entry[0]) ?? []), entry]);
+      await settleAll(
+        [...byImage.values()].map((chain) =>
+          limit(async () => {
+            for (const [image, file, type] of chain) await attest(image, file, type);
+          }),
+        ),
+      );
+      for (const { child } of children) inner.info(`  ${child.arch}: SBOM and SLSA provenance attested`);
+      inner.info('  index: SLSA provenance attested');
+    });
+    // One cosign run signs them all (the key is decrypted once), the index last.
+    const images = [...children.map((c) => c.image), index];
+    await log.section('signing: signatures (cosign sign)', async (inner) => {
+      await cosign(signArgs(images, signing, key, insecure), `cosign sign ${images.join(' ')}`);
+      inner.info(`  signed ${report.children.map((c) => c.arch).join(', ')} and the index, by digest`);
+    });
+    return { signed: images, sboms: children.map((c) => path.relative(ctx.cwd, c.sbom)) };
   } finally {
     await rm(config.dir, { recursive: true, force: true });
     await rm(work, { recursive: true, force: true });
   }
-  return result;
+}
+
+/** Waits for every promise, then fails with the first failure: no tool is still running afterwards. */
+async function settleAll(promises: Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(promises)).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }

@@ -286,7 +286,7 @@ describe('kiln attest, key mode, verified by stock cosign', () => {
       const version = /^Version: (.+)$/m.exec(status)?.[1];
       const image = `${fx.spec.repository}@${fx.digests[arch]}`;
       const result = await verify(['verify-attestation', '--type', PREDICATE_TYPES['spdx-json'], image]);
-      expect(result.ok).toBe(true);
+      expect(result.ok, result.stderr).toBe(true);
       const [statement] = attestedStatements(result.stdout);
       expect(statement?.predicateType).toBe('https://spdx.dev/Document');
       const packages = statement!.predicate.packages as { name: string; versionInfo?: string }[];
@@ -399,7 +399,7 @@ describe('a signing failure', () => {
       jobEnv({ COSIGN_PASSWORD: 'wrong-password-4411' }),
     );
     expect(failed.code).not.toBe(0);
-    expect(failed.stderr).toMatch(/error: cosign sign \S+@sha256:\S+ failed \(exit 1\)/);
+    expect(failed.stderr).toMatch(/error: cosign attest --type \w+ \S+@sha256:\S+ failed \(exit 1\)/);
     expect(failed.stderr).toContain('decryption failed');
     expect(failed.stderr).toContain('the index and every tag are pushed and complete');
     for (const secret of [

@@ -66,7 +66,7 @@ describe('resolveSigningKey', () => {
 
 describe('cosign and syft argv', () => {
   test('key mode signs with --key and no transparency log upload', () => {
-    expect(signArgs(IMAGE, KEY, { ref: '/k', source: '' }, false)).toEqual([
+    expect(signArgs([IMAGE], KEY, { ref: '/k', source: '' }, false)).toEqual([
       'sign',
       '--yes',
       '--key',
@@ -77,7 +77,7 @@ describe('cosign and syft argv', () => {
   });
 
   test('keyless uses the configured Fulcio and Rekor; a plain-HTTP registry is allowed only when it is one', () => {
-    expect(signArgs(IMAGE, KEYLESS, undefined, true)).toEqual([
+    expect(signArgs([IMAGE, `${IMAGE}2`], KEYLESS, undefined, true)).toEqual([
       'sign',
       '--yes',
       '--fulcio-url=https://fulcio.example',
@@ -85,6 +85,7 @@ describe('cosign and syft argv', () => {
       '--allow-http-registry',
       '--allow-insecure-registry',
       IMAGE,
+      `${IMAGE}2`,
     ]);
   });
 
