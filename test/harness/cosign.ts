@@ -14,6 +14,16 @@ export interface VerifyResult {
   stderr: string;
 }
 
+/**
+ * Even verifying with a key and no tlog, cosign first tries to refresh the public Sigstore TUF
+ * root from tuf-repo-cdn.sigstore.dev. A TUF mirror on a closed loopback port (what `cosign
+ * initialize --mirror` writes into $HOME/.sigstore) keeps cosign on 127.0.0.1; it goes on without.
+ */
+export async function keepSigstoreOnLoopback(home: string): Promise<void> {
+  await mkdir(path.join(home, '.sigstore', 'root'), { recursive: true });
+  await writeFile(path.join(home, '.sigstore', 'root', 'remote.json'), '{"mirror":"http://127.0.0.1:9"}\n');
+}
+
 export async function cosignVerify(options: {
   cosign: string;
   args: string[];
@@ -21,14 +31,7 @@ export async function cosignVerify(options: {
   /** cosign keeps a cache under $HOME/.sigstore: a test's own folder. */
   home: string;
 }): Promise<VerifyResult> {
-  // Even verifying with a key and no tlog, cosign first tries to refresh the public Sigstore TUF
-  // root from tuf-repo-cdn.sigstore.dev. A TUF mirror on a closed loopback port (what `cosign
-  // initialize --mirror` writes) keeps the tests on 127.0.0.1; cosign then goes on without it.
-  await mkdir(path.join(options.home, '.sigstore', 'root'), { recursive: true });
-  await writeFile(
-    path.join(options.home, '.sigstore', 'root', 'remote.json'),
-    '{"mirror":"http://127.0.0.1:9"}\n',
-  );
+  await keepSigstoreOnLoopback(options.home);
   const flags = ['--key', options.publicKey, '--insecure-ignore-tlog=true'];
   flags.push('--allow-http-registry', '--allow-insecure-registry');
   try {

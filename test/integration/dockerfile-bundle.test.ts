@@ -26,7 +26,10 @@ interface Stages {
 }
 
 function readStages(dockerfile: string): Stages {
-  const [build = '', runtime = ''] = dockerfile.split(/^FROM .*$/m).slice(1);
+  // The stage named build, and the last one (the runtime); the cosign and syft stages only hold binaries.
+  const stages = dockerfile.split(/^(?=FROM )/m).slice(1);
+  const build = stages.find((stage) => /^FROM \S+ AS build$/m.test(stage)) ?? '';
+  const runtime = stages.at(-1) ?? '';
   const instructions = (stage: string, keyword: string) =>
     [...stage.matchAll(new RegExp(`^${keyword} (.*)$`, 'gm'))].map((m) => m[1] ?? '');
   const buildCopies = instructions(build, 'COPY').flatMap((args) => args.split(/\s+/).slice(0, -1));
