@@ -1,7 +1,7 @@
 // kiln attest, step by step, after kiln manifest pushed the index: read the index back by digest
-// and check it is the one the report names, with the same children → for each child an SBOM
-// (syft, from the registry by digest), a signature and two attestations (SBOM, SLSA provenance)
-// → the index's signature and provenance. Never a tag: what is signed is named by digest, and no
+// and check it is the one the report names, with the same children → an SBOM of each child (syft,
+// from the registry by digest) → the attestations (each child's SBOM and SLSA provenance, the
+// index's provenance) → one cosign run signing the children and the index. Never a tag: what is signed is named by digest, and no
 // tag is moved or rewritten. If a step fails the job fails; the index and its tags stay as they
 // are (the image is good), and a rerun signs again.
 import { spawn } from 'node:child_process';
@@ -14,6 +14,7 @@ import type { Context } from '../context.js';
 import { KilnError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ManifestReport } from '../manifest/report.js';
+import type { Credentials } from '../registry/auth/credentials.js';
 import { resolveCredentials } from '../registry/auth/resolve-credentials.js';
 import { createRegistryClient } from '../registry/client.js';
 import { parseRepository } from '../registry/reference.js';
@@ -90,27 +91,30 @@ function runTool(
 }
 
 /** A docker config for cosign and syft with the credentials kiln found for the registry (mode 0600). */
-async function registryConfig(host: string, ctx: Context): Promise<{ dir: string; source: string }> {
+async function registryConfig(host: string, credentials: Credentials | undefined): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'kiln-attest-'));
-  const { credentials, source } = await resolveCredentials({ host, env: ctx.env, log: ctx.log });
   const auths = credentials
     ? { [host]: { auth: Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64') } }
     : {};
   const file = path.join(dir, 'config.json');
   await writeFile(file, `${JSON.stringify({ auths })}\n`, { mode: 0o600 });
   await chmod(file, 0o600);
-  return { dir, source };
+  return dir;
 }
 
 /** The index as the registry serves it now must be the report's, over the same children. */
-async function readBack(spec: ManifestSpec, report: ManifestReport, ctx: Context): Promise<void> {
+async function readBack(
+  spec: ManifestSpec,
+  report: ManifestReport,
+  credentials: Credentials | undefined,
+  ctx: Context,
+): Promise<void> {
   const repository = parseRepository(spec.repository, 'repository');
-  const auth = await resolveCredentials({ host: repository.host, env: ctx.env, log: ctx.log });
   const client = createRegistryClient({
     host: repository.host,
     insecure: spec.insecureRegistry,
     log: ctx.log,
-    ...(auth.credentials ? { credentials: auth.credentials } : {}),
+    ...(credentials ? { credentials } : {}),
   });
   const where = `${spec.repository}@${report.indexDigest}`;
   const manifest = await client.getManifest(repository.name, report.indexDigest);
@@ -161,15 +165,17 @@ export async function runAttest(options: {
   log.addSecret(password);
   log.addSecret(env[ID_TOKEN_VARIABLE]);
 
-  await readBack(spec, report, ctx);
-  const finishedOn = new Date().toISOString();
+  // Credentials once (for ECR, one token call): the read-back and the tools use the same.
   const host = parseRepository(spec.repository, 'repository').host;
-  const config = await registryConfig(host, ctx);
-  log.info(`registry ${host}: credentials from ${config.source}`);
+  const { credentials, source } = await resolveCredentials({ host, env, log });
+  log.info(`registry ${host}: credentials from ${source}`);
+  await readBack(spec, report, credentials, ctx);
+  const finishedOn = new Date().toISOString();
+  const configDir = await registryConfig(host, credentials);
   const work = await mkdtemp(path.join(tmpdir(), 'kiln-predicates-'));
   const toolEnv: NodeJS.ProcessEnv = {
     ...env,
-    DOCKER_CONFIG: config.dir,
+    DOCKER_CONFIG: configDir,
     COSIGN_PASSWORD: password ?? '',
     // cosign asks nothing; syft never phones home for a newer version.
     COSIGN_YES: 'true',
@@ -257,7 +263,7 @@ export async function runAttest(options: {
     });
     return { signed: images, sboms: children.map((c) => path.relative(ctx.cwd, c.sbom)) };
   } finally {
-    await rm(config.dir, { recursive: true, force: true });
+    await rm(configDir, { recursive: true, force: true });
     await rm(work, { recursive: true, force: true });
   }
 }
