@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { preparePipeline } from '../test/harness/manifest-fixture.js';
+import { kanikoProvenance, preparePipeline } from '../test/harness/manifest-fixture.js';
 import { createImageBuilder, startRegistry } from '../test/harness/registry.js';
 import { median, numberArg, writeBenchmarkSection } from './benchmarks-doc.mjs';
 
@@ -68,18 +68,9 @@ async function main() {
           passwordVariable: 'COSIGN_PASSWORD',
           sbomFormat: 'spdx-json',
         },
-        provenance: {
+        provenance: kanikoProvenance('web', {
           source: { uri: 'https://git.example.com/up/web.git', ref: 'main', sha: 'a'.repeat(40) },
-          contextPath: '.',
-          dockerfile: 'Dockerfile',
-          target: '',
-          buildArgs: {},
-          builder: { name: 'kaniko', image: 'martizih/kaniko:v1.28.3-debug' },
-          buildJobs: [
-            { platform: 'linux/amd64', job: 'build:web:amd64' },
-            { platform: 'linux/arm64', job: 'build:web:arm64' },
-          ],
-        },
+        }),
       };
       await writeFile(fx.specFile, JSON.stringify(spec));
       const step = async (command: string, into: number[]) => {

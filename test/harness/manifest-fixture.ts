@@ -4,7 +4,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { ManifestSpec } from '../../src/types.js';
+import type { BuildProvenanceInput, ManifestSpec } from '../../src/types.js';
 import { createImageBuilder, type ImageBuilder, startRegistry, type TestRegistry } from './registry.js';
 
 /** What a manifest test file runs against: a real registry, an image builder and the job's folder. */
@@ -94,4 +94,24 @@ export async function preparePipeline(options: {
   const specFile = path.join(options.dir, `${options.project}-${options.defaultTag}.spec.json`);
   await writeFile(specFile, JSON.stringify(spec));
   return { spec, specFile, digests };
+}
+
+/** A Kaniko build of `project` from an upstream, with both build jobs: the provenance a plan would hand to kiln attest. */
+export function kanikoProvenance(
+  project: string,
+  overrides: Partial<BuildProvenanceInput> = {},
+): BuildProvenanceInput {
+  return {
+    source: { uri: 'https://git.example.com/up/app.git', ref: 'main', sha: 'a'.repeat(40) },
+    contextPath: '.',
+    dockerfile: 'Dockerfile',
+    target: '',
+    buildArgs: {},
+    builder: { name: 'kaniko', image: 'martizih/kaniko:v1.28.3-debug' },
+    buildJobs: [
+      { platform: 'linux/amd64', job: `build:${project}:amd64` },
+      { platform: 'linux/arm64', job: `build:${project}:arm64` },
+    ],
+    ...overrides,
+  };
 }

@@ -23,6 +23,7 @@ import {
 import { REPO_ROOT } from '../../harness/component-template.js';
 import { attestedStatements, cosignVerify } from '../../harness/cosign.js';
 import { goTool } from '../../harness/go-tools.js';
+import { kanikoProvenance } from '../../harness/manifest-fixture.js';
 import { skopeoRaw, startRegistry, type TestRegistry } from '../../harness/registry.js';
 import { requireTool } from '../../harness/tools.js';
 
@@ -105,18 +106,11 @@ async function pipeline(project: string): Promise<Pipeline> {
       passwordVariable: 'COSIGN_PASSWORD',
       sbomFormat: 'spdx-json',
     },
-    provenance: {
+    provenance: kanikoProvenance(project, {
       source: { uri: 'https://git.example.com/team/app.git', ref: 'v1.2.3', sha },
-      contextPath: '.',
-      dockerfile: 'Dockerfile',
       target: 'runtime',
       buildArgs: BUILD_ARGS,
-      builder: { name: 'kaniko', image: 'martizih/kaniko:v1.28.3-debug' },
-      buildJobs: [
-        { platform: 'linux/amd64', job: `build:${project}:amd64` },
-        { platform: 'linux/arm64', job: `build:${project}:arm64` },
-      ],
-    },
+    }),
   };
   const specFile = path.join(dir, `${project}-${counter}.spec.json`);
   await writeFile(specFile, JSON.stringify(spec));
