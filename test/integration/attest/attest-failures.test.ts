@@ -8,29 +8,20 @@
 //   certificate through SSL_CERT_FILE.
 // - Fulcio down: keyless with a Fulcio URL on a closed loopback port, and an ID token shaped as
 //   GitLab's (unsigned: kiln only reads its claims, and Fulcio never answers).
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:https';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { main } from '../../../src/cli.js';
-import type { Context } from '../../../src/context.js';
-import { createMemoryLogger } from '../../../src/log.js';
-import type { ManifestSpec, SigningSpec } from '../../../src/types.js';
+import type { SigningSpec } from '../../../src/types.js';
+import { expectTagsOnIndex, publishForSigning, runKiln } from '../../harness/attest-fixture.js';
 import { keepSigstoreOnLoopback } from '../../harness/cosign.js';
 import { goTool } from '../../harness/go-tools.js';
-import {
-  kanikoProvenance,
-  type ManifestTestbed,
-  preparePipeline,
-  startManifestTestbed,
-} from '../../harness/manifest-fixture.js';
+import { type ManifestTestbed, startManifestTestbed } from '../../harness/manifest-fixture.js';
 import { freePort, type LocalListener, listenLocal } from '../../harness/net.js';
 import { requireTool } from '../../harness/tools.js';
 
-const run = promisify(execFile);
 const AWS_SECRET = 'kms-test-secret-access-key-9d2f';
 let testbed: ManifestTestbed;
 let kms: LocalListener;
@@ -98,39 +89,6 @@ afterAll(async () => {
   await testbed?.stop();
 });
 
-/** Both children pushed, kiln manifest run: the index and its tags are in the registry. */
-async function published(signing: SigningSpec, env: Record<string, string>) {
-  counter += 1;
-  const fx = await preparePipeline({
-    ...testbed,
-    project: `fail${counter}`,
-    name: `kiln/fail${counter}`,
-    defaultTag: `fail${counter}-20261204-abc1234`,
-    extraTags: [`fail${counter}-latest`],
-    created: '2026-12-04T10:00:00Z',
-  });
-  const spec: ManifestSpec = {
-    ...fx.spec,
-    signing,
-    provenance: kanikoProvenance(`fail${counter}`),
-  };
-  await writeFile(fx.specFile, JSON.stringify(spec));
-  const manifest = await kiln(['manifest', '--project', spec.project, '--spec', fx.specFile], env);
-  expect(manifest.stderr).not.toMatch(/error/);
-  expect(manifest.code).toBe(0);
-  const report = JSON.parse(
-    await readFile(path.join(testbed.dir, 'kiln-reports', `${spec.project}.json`), 'utf8'),
-  );
-  return { spec, specFile: fx.specFile, digests: fx.digests, indexDigest: report.indexDigest as string };
-}
-
-async function kiln(args: string[], env: Record<string, string>) {
-  const log = createMemoryLogger();
-  const ctx: Context = { cwd: testbed.dir, env, now: new Date('2026-12-04T10:30:00Z'), log };
-  const code = await main(args, ctx);
-  return { code, stdout: log.stdout.join(''), stderr: log.stderr.join('') };
-}
-
 function jobEnv(extra: Record<string, string>): Record<string, string> {
   return {
     PATH: `${path.dirname(cosign)}:${path.dirname(syft)}:${process.env['PATH']}`,
@@ -138,24 +96,6 @@ function jobEnv(extra: Record<string, string>): Record<string, string> {
     CI_PIPELINE_ID: '91',
     ...extra,
   };
-}
-
-/** Every tag of the spec still names the index kiln manifest pushed, and it lists both children. */
-async function expectTagsOnIndex(fx: Awaited<ReturnType<typeof published>>): Promise<void> {
-  for (const tag of fx.spec.tags) {
-    const reference = `docker://${fx.spec.repository}:${tag}`;
-    const { stdout } = await run('skopeo', ['inspect', '--raw', '--tls-verify=false', reference]);
-    const index = JSON.parse(stdout) as { manifests: { digest: string }[] };
-    expect(index.manifests.map((m) => m.digest)).toEqual([fx.digests['amd64'], fx.digests['arm64']]);
-    const digest = await run('skopeo', [
-      'inspect',
-      '--tls-verify=false',
-      '--format',
-      '{{.Digest}}',
-      reference,
-    ]);
-    expect(digest.stdout.trim()).toBe(fx.indexDigest);
-  }
 }
 
 describe('a KMS that refuses', () => {
@@ -172,8 +112,13 @@ describe('a KMS that refuses', () => {
       key: `awskms://${kms.host}/alias/kiln`,
       sbomFormat: 'spdx-json',
     };
-    const fx = await published(signing, env);
-    const failed = await kiln(['attest', '--project', fx.spec.project, '--spec', fx.specFile], env);
+    counter += 1;
+    const fx = await publishForSigning(testbed, { project: `fail${counter}`, signing, env });
+    const failed = await runKiln(
+      testbed.dir,
+      ['attest', '--project', fx.spec.project, '--spec', fx.specFile],
+      env,
+    );
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain(`signing with a key: KMS key awskms://${kms.host}/alias/kiln`);
     expect(failed.stderr).toMatch(/error: cosign attest --type \w+ \S+@sha256:\S+ failed \(exit 1\)/);
@@ -206,8 +151,13 @@ describe('Fulcio down', () => {
       sbomFormat: 'cyclonedx-json',
     };
     const env = jobEnv({ SIGSTORE_ID_TOKEN: token });
-    const fx = await published(signing, env);
-    const failed = await kiln(['attest', '--project', fx.spec.project, '--spec', fx.specFile], env);
+    counter += 1;
+    const fx = await publishForSigning(testbed, { project: `fail${counter}`, signing, env });
+    const failed = await runKiln(
+      testbed.dir,
+      ['attest', '--project', fx.spec.project, '--spec', fx.specFile],
+      env,
+    );
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain(`signing keyless: Fulcio http://127.0.0.1:${closed}`);
     expect(failed.stderr).toMatch(/error: cosign attest --type cyclonedx \S+@sha256:\S+ failed \(exit 1\)/);
