@@ -1,6 +1,7 @@
-// Stock cosign as a consumer runs it: `cosign verify` / `cosign verify-attestation` with the team's
-// public key, against the tests' plain-HTTP registry (key mode signs without a transparency log,
-// so --insecure-ignore-tlog=true, as the README's verify commands say).
+// Stock cosign as a consumer runs it: `cosign verify` / `cosign verify-attestation` against the
+// tests' plain-HTTP registry, either with the team's public key (key mode signs without a
+// transparency log, so --insecure-ignore-tlog=true, as the README's verify commands say) or
+// keyless, with a certificate identity and issuer and the trust root cosign is pointed at.
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -24,19 +25,34 @@ export async function keepSigstoreOnLoopback(home: string): Promise<void> {
   await writeFile(path.join(home, '.sigstore', 'root', 'remote.json'), '{"mirror":"http://127.0.0.1:9"}\n');
 }
 
-export async function cosignVerify(options: {
-  cosign: string;
-  args: string[];
-  publicKey: string;
-  /** cosign keeps a cache under $HOME/.sigstore: a test's own folder. */
-  home: string;
-}): Promise<VerifyResult> {
+/** Keyless: who must have signed, and the trust root (cosign's SIGSTORE_* variables). */
+export interface KeylessIdentity {
+  identity: string;
+  issuer: string;
+  trustEnv: Record<string, string>;
+}
+
+export async function cosignVerify(
+  options: {
+    cosign: string;
+    args: string[];
+    /** cosign keeps a cache under $HOME/.sigstore: a test's own folder. */
+    home: string;
+  } & ({ publicKey: string } | { keyless: KeylessIdentity }),
+): Promise<VerifyResult> {
   await keepSigstoreOnLoopback(options.home);
-  const flags = ['--key', options.publicKey, '--insecure-ignore-tlog=true'];
+  const flags =
+    'publicKey' in options
+      ? ['--key', options.publicKey, '--insecure-ignore-tlog=true']
+      : [
+          `--certificate-identity=${options.keyless.identity}`,
+          `--certificate-oidc-issuer=${options.keyless.issuer}`,
+        ];
   flags.push('--allow-http-registry', '--allow-insecure-registry');
+  const trustEnv = 'keyless' in options ? options.keyless.trustEnv : {};
   try {
     const { stdout, stderr } = await run(options.cosign, [...options.args, ...flags], {
-      env: { ...process.env, HOME: options.home },
+      env: { ...process.env, ...trustEnv, HOME: options.home },
       maxBuffer: 64 * 1024 * 1024,
     });
     return { ok: true, stdout, stderr };
